@@ -1,0 +1,56 @@
+"""Every rule's own VALID and INVALID cases, run as tests: findings, fixes, re-parsing and convergence."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from fastapi_patterns.engine import analyze, apply_fixes
+from fastapi_patterns.engine.config import config_from_mapping
+from fastapi_patterns.engine.rule import Invalid, Valid
+from fastapi_patterns.rules import ALL_RULES, KNOWN_CODES
+
+
+def _cases(kind: str) -> list[tuple[str, object]]:
+    found = []
+    for rule in ALL_RULES:
+        for index, case in enumerate(getattr(rule, kind)):
+            found.append(pytest.param(rule, case, id=f"{rule.code}-{kind.lower()}-{index}"))
+    return found
+
+
+def _config(case: Valid | Invalid, code: str):
+    data = {"extend-select": [code], **case.config}
+    config, errors = config_from_mapping(data, "<case>", known_codes=KNOWN_CODES)
+    assert not errors, errors
+    return config
+
+
+@pytest.mark.parametrize(("rule", "case"), _cases("VALID"))
+def test_valid_case_is_not_flagged(rule, case: Valid) -> None:
+    analysis = analyze(case.code, case.path, _config(case, rule.code))
+    assert not analysis.failures, analysis.failures
+    assert [f for f in analysis.findings if f.code == rule.code] == []
+
+
+@pytest.mark.parametrize(("rule", "case"), _cases("INVALID"))
+def test_invalid_case_is_flagged_and_fixed(rule, case: Invalid) -> None:
+    config = _config(case, rule.code)
+    analysis = analyze(case.code, case.path, config)
+    assert not analysis.failures, analysis.failures
+    mine = [f for f in analysis.findings if f.code == rule.code]
+    assert len(mine) == case.count, [f.message for f in mine]
+    for finding in mine:
+        assert rule.code in finding.code and finding.message
+        assert finding.span.start <= finding.span.end
+    outcome = apply_fixes(case.code, case.path, config, unsafe=case.unsafe, codes=frozenset({rule.code}))
+    if case.fixed is None:
+        assert outcome.source == case.code, "a fix was applied where the case expects none"
+        return
+    assert outcome.source == case.fixed
+    ast.parse(outcome.source)
+    after = analyze(outcome.source, case.path, config)
+    assert [f for f in after.findings if f.code == rule.code] == [], "the fix did not remove the finding"
+    again = apply_fixes(outcome.source, case.path, config, unsafe=case.unsafe, codes=frozenset({rule.code}))
+    assert again.source == outcome.source, "fixing twice changed the file again"
