@@ -97,10 +97,19 @@ class FixContext:
             for stmt in tree.body:
                 if (isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module == module
                         and not any(a.name == "*" for a in stmt.names)):
-                    last = stmt.names[-1]
-                    return local, [self.insert_after(last, f", {name}")]
+                    return local, [self._extend_from_import(stmt, name)]
         line = f"from {module} import {name}" if name else f"import {module}"
         return local, [self._new_import_line(tree, line, module)]
+
+    def _extend_from_import(self, stmt: ast.ImportFrom, name: str) -> Edit:
+        """Append `name` to an import, on its own line when the import is one name per line."""
+        last = stmt.names[-1]
+        end = self.span(last).end
+        rest = self.document.line_text(end.line)[end.column:]
+        if stmt.end_lineno != stmt.lineno and rest.strip() == ",":
+            indent = self.document.line_indent(end.line)
+            return self.insert(Position(end.line, end.column + 1), f"{self.document.newline}{indent}{name},")
+        return self.insert(end, f", {name}")
 
     def _new_import_line(self, tree: ast.Module, line: str, module: str) -> Edit:
         newline = self.document.newline

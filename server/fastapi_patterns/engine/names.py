@@ -172,8 +172,10 @@ class _Collector:
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
         while stack:
             node, current = stack.pop()
-            for child, child_scope in self._visit(node, current):
-                stack.append((child, child_scope))
+            stack.extend(reversed(self._visit(node, current)))
+        for owned in self.table._scope_by_owner.values():
+            for bindings in owned.bindings.values():
+                bindings.sort(key=lambda binding: binding.position)
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
