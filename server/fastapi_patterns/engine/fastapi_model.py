@@ -131,7 +131,7 @@ class _ModelBuilder:
         self.calls: list[ast.Call] = []
 
     def build(self) -> FastApiModel:
-        for node in ast.walk(self.tree):
+        for node, _scope in self.names.visit_order:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions.append(node)
             elif isinstance(node, ast.ClassDef):
@@ -148,7 +148,6 @@ class _ModelBuilder:
     # -- classes -----------------------------------------------------------------------------------------
 
     def _classes(self) -> None:
-        qualified_local = {c.name: c for c in self.classes}
         changed = True
         model_bases, settings_bases = set(MODEL_BASES), set(SETTINGS_BASES)
         prefix = f"{self.names.module_name}." if self.names.module_name else ""
@@ -168,7 +167,6 @@ class _ModelBuilder:
                         if group is settings_bases:
                             self.model.models[cls.name] = cls
                         changed = True
-        del qualified_local
 
     # -- apps and routers --------------------------------------------------------------------------------
 

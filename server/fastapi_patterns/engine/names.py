@@ -47,6 +47,7 @@ class Scope:
     bindings: dict[str, list[Binding]] = field(default_factory=dict)
     globals: set[str] = field(default_factory=set)
     nonlocals: set[str] = field(default_factory=set)
+    owners: tuple[ast.AST, ...] = ()  # enclosing def/async def/lambda/class nodes, outermost first
 
     @property
     def is_class(self) -> bool:
@@ -69,6 +70,7 @@ class SymbolTable:
         self._scope_of_node: dict[int, Scope] = {}
         self._scope_by_owner: dict[int, Scope] = {id(tree): self.module_scope}
         self._qualified_cache: dict[int, Optional[str]] = {}
+        self.visit_order: list[tuple[ast.AST, Scope]] = []  # every node once, pre-order, with its scope
         _Collector(self).collect(tree, self.module_scope)
 
     # -- scopes ------------------------------------------------------------------------------------------
@@ -162,16 +164,37 @@ _BUILTINS = frozenset(
 )
 
 
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """Direct children of a node, in source order, without the Load/Store/Del context markers."""
+    fields = _NODE_FIELDS.get(type(node))
+    if fields is None:
+        fields = _NODE_FIELDS[type(node)] = tuple(f for f in node._fields if f != "ctx")
+    children: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend(v for v in value if isinstance(v, ast.AST))
+    return children
+
+
 class _Collector:
-    """Walks the tree once, creating scopes and recording bindings and the scope of every Name."""
+    """Walks the tree once: creates scopes, records bindings, the scope of every Name, and the visit order."""
 
     def __init__(self, table: SymbolTable) -> None:
         self.table = table
+        self.order = table.visit_order
 
     def collect(self, root: ast.AST, scope: Scope) -> None:
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
+        order = self.order
         while stack:
             node, current = stack.pop()
+            order.append((node, current))
             stack.extend(reversed(self._visit(node, current)))
         for owned in self.table._scope_by_owner.values():
             for bindings in owned.bindings.values():
@@ -179,6 +202,7 @@ class _Collector:
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
+        scope.owners = parent.owners if isinstance(node, ast.comprehension) else (*parent.owners, node)
         self.table._scope_by_owner[id(node)] = scope
         return scope
 
@@ -187,52 +211,52 @@ class _Collector:
         target.add(Binding(name, kind, node, target, position=_position(node), **extra))  # type: ignore[arg-type]
 
     def _visit(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
-        children: list[tuple[ast.AST, Scope]] = []
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._bind(scope, node.name, BindingKind.FUNCTION, node)
-            for expr in [*node.decorator_list, *_defaults(node.args), *_annotations(node)]:
-                children.append((expr, scope))
-            inner = self._new_scope(node, scope)
-            self._bind_arguments(node.args, inner)
-            self._declare(node.body, inner)
-            children.extend((stmt, inner) for stmt in node.body)
-            return children
-        if isinstance(node, ast.Lambda):
-            children.extend((expr, scope) for expr in _defaults(node.args))
-            inner = self._new_scope(node, scope)
-            self._bind_arguments(node.args, inner)
-            children.append((node.body, inner))
-            return children
-        if isinstance(node, ast.ClassDef):
-            self._bind(scope, node.name, BindingKind.CLASS, node)
-            children.extend((expr, scope) for expr in [*node.decorator_list, *node.bases, *node.keywords])
-            inner = self._new_scope(node, scope)
-            children.extend((stmt, inner) for stmt in node.body)
-            return children
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            first, *rest = node.generators
-            children.append((first.iter, scope))
-            inner = self._new_scope(first, scope)
-            for generator in node.generators:
-                self._bind_target(generator.target, inner)
-                children.append((generator.target, inner))
-                children.extend((cond, inner) for cond in generator.ifs)
-            children.extend((gen.iter, inner) for gen in rest)
-            if isinstance(node, ast.DictComp):
-                children.extend([(node.key, inner), (node.value, inner)])
-            else:
-                children.append((node.elt, inner))
-            return children
         if isinstance(node, ast.Name):
             self.table._scope_of_node[id(node)] = scope
-            return children
+            return []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._bind(scope, node.name, BindingKind.FUNCTION, node)
+            outer: list[ast.AST] = [*node.decorator_list, node.args]
+            if node.returns is not None:
+                outer.append(node.returns)
+            inner = self._new_scope(node, scope)
+            self._bind_arguments(node.args, inner)
+            return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
+        if isinstance(node, ast.Lambda):
+            inner = self._new_scope(node, scope)
+            self._bind_arguments(node.args, inner)
+            return [(node.args, scope), (node.body, inner)]
+        if isinstance(node, ast.ClassDef):
+            self._bind(scope, node.name, BindingKind.CLASS, node)
+            inner = self._new_scope(node, scope)
+            outer = [*node.decorator_list, *node.bases, *node.keywords]
+            return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            return self._comprehension(node, scope)
         if isinstance(node, ast.NamedExpr):
             target_scope = scope
             while isinstance(target_scope.node, ast.comprehension) and target_scope.parent is not None:
                 target_scope = target_scope.parent
             self._bind(target_scope, node.target.id, BindingKind.ASSIGNMENT, node, value=node.value)
-        self._record_statement(node, scope)
-        children.extend((child, scope) for child in ast.iter_child_nodes(node))
+        else:
+            self._record_statement(node, scope)
+        return [(child, scope) for child in child_nodes(node)]
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
+                       scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        first = node.generators[0]
+        inner = self._new_scope(first, scope)
+        children: list[tuple[ast.AST, Scope]] = []
+        for index, generator in enumerate(node.generators):
+            self._bind_target(generator.target, inner)
+            self.order.append((generator, inner))
+            children.append((generator.iter, scope if index == 0 else inner))
+            children.append((generator.target, inner))
+            children.extend((cond, inner) for cond in generator.ifs)
+        if isinstance(node, ast.DictComp):
+            children.extend([(node.key, inner), (node.value, inner)])
+        else:
+            children.append((node.elt, inner))
         return children
 
     def _record_statement(self, node: ast.AST, scope: Scope) -> None:
@@ -291,24 +315,3 @@ class _Collector:
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 self._bind(scope, arg.arg, BindingKind.PARAMETER, arg, annotation=arg.annotation)
-
-    def _declare(self, body: list[ast.stmt], scope: Scope) -> None:
-        """Record `global`/`nonlocal` before the body is walked, as Python decides them at compile time."""
-        for stmt in ast.walk(ast.Module(body=body, type_ignores=[])):
-            if isinstance(stmt, ast.Global):
-                scope.globals.update(stmt.names)
-            elif isinstance(stmt, ast.Nonlocal):
-                scope.nonlocals.update(stmt.names)
-
-
-def _defaults(args: ast.arguments) -> list[ast.expr]:
-    return [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
-
-
-def _annotations(node: FunctionNode) -> list[ast.expr]:
-    args = node.args
-    found = [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs] if a.annotation]
-    found.extend(a.annotation for a in (args.vararg, args.kwarg) if a is not None and a.annotation)
-    if node.returns is not None:
-        found.append(node.returns)
-    return found

@@ -85,7 +85,7 @@ class RuleContext:
         self.model = model
         self.config = config
         self.fixer = fixer
-        self.scope_stack: list[ScopeOwner] = []
+        self.scope_stack: Sequence[ScopeOwner] = ()
         self.findings: list[Finding] = []
         self.rule: Optional[Rule] = None
 
