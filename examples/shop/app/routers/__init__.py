@@ -1,0 +1,1 @@
+"""Path operations, one module per resource."""
