@@ -61,7 +61,7 @@ def test_neovim_receives_diagnostics_at_the_right_column_and_applies_a_fix(tmp_p
     )
     assert out.exists(), f"nvim wrote nothing: {completed.stderr[-2000:]}"
     result = json.loads(out.read_text(encoding="utf-8"))
-    assert result["error"] is None, result
+    assert result.get("error") is None, result
     line = SOURCE.splitlines()[9]
     start_cp = line.index("asyncio.get_event_loop()")
     prefix = line[:start_cp]
