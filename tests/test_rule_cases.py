@@ -20,6 +20,14 @@ def _cases(kind: str) -> list[tuple[str, object]]:
     return found
 
 
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<case>", "exec", dont_inherit=True)
+    except SyntaxError:
+        return False
+    return True
+
+
 def _config(case: Valid | Invalid, code: str):
     data = {"extend-select": [code], **case.config}
     config, errors = config_from_mapping(data, "<case>", known_codes=KNOWN_CODES)
@@ -50,6 +58,8 @@ def test_invalid_case_is_flagged_and_fixed(rule, case: Invalid) -> None:
         return
     assert outcome.source == case.fixed
     ast.parse(outcome.source)
+    if _compiles(case.code):
+        compile(outcome.source, "<fixed>", "exec", dont_inherit=True)  # e.g. no `await` left in a plain def
     after = analyze(outcome.source, case.path, config)
     assert [f for f in after.findings if f.code == rule.code] == [], "the fix did not remove the finding"
     again = apply_fixes(outcome.source, case.path, config, unsafe=case.unsafe, codes=frozenset({rule.code}))

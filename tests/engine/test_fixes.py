@@ -47,6 +47,15 @@ def test_add_import_places_stdlib_after_stdlib_block() -> None:
     assert text == '"""Doc."""\nimport os\nimport sys\nfrom typing import Annotated\n\nfrom fastapi import FastAPI\n\napp = FastAPI()\n'
 
 
+def test_add_import_keeps_the_block_sorted() -> None:
+    source = "import asyncio\nimport time\nfrom typing import Any\n\nimport fastapi\n"
+    _, text = _add_import(source, "functools")
+    assert text == "import asyncio\nimport functools\nimport time\nfrom typing import Any\n\nimport fastapi\n"
+    _, text = _add_import(source, "contextlib", "asynccontextmanager")
+    assert text == ("import asyncio\nimport time\nfrom contextlib import asynccontextmanager\n"
+                    "from typing import Any\n\nimport fastapi\n")
+
+
 def test_add_import_places_stdlib_before_third_party_when_no_stdlib() -> None:
     source = "from fastapi import FastAPI\n"
     _, text = _add_import(source, "asyncio")
@@ -60,7 +69,7 @@ def test_add_import_after_docstring_when_no_imports() -> None:
 
 def test_add_import_keeps_crlf() -> None:
     _, text = _add_import("import os\r\nx = 1\r\n", "asyncio")
-    assert text == "import os\r\nimport asyncio\r\nx = 1\r\n"
+    assert text == "import asyncio\r\nimport os\r\nx = 1\r\n"
 
 
 def test_apply_edits_collapses_identical_duplicates_and_rejects_overlaps() -> None:

@@ -114,17 +114,20 @@ class FixContext:
     def _new_import_line(self, tree: ast.Module, line: str, module: str) -> Edit:
         newline = self.document.newline
         rank = _block_rank(module, 0)
-        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-        top_level = [s for s in imports if s.col_offset == 0]
+        top_level = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        same_block = [s for s in top_level if _statement_rank(s) == rank]
+        new_key = (line.startswith("from "), module)
+        later = [s for s in same_block if _sort_key(s) > new_key]
+        if later:  # keep the block sorted: straight imports first, then from-imports, by module
+            return self.insert(Position(later[0].lineno - 1, 0), line + newline)
         same_or_before = [s for s in top_level if _statement_rank(s) <= rank]
         after = [s for s in top_level if _statement_rank(s) > rank]
         if same_or_before:
             anchor = same_or_before[-1]
-            end = Position((anchor.end_lineno or anchor.lineno) - 1, 0)
-            end_line = end.line
-            return self.insert(Position(end_line + 1, 0), line + newline) if end_line + 1 < len(
-                self.document.lines
-            ) else self.insert(Position(end_line, len(self.document.lines[end_line])), newline + line)
+            end_line = (anchor.end_lineno or anchor.lineno) - 1
+            if end_line + 1 < len(self.document.lines):
+                return self.insert(Position(end_line + 1, 0), line + newline)
+            return self.insert(Position(end_line, len(self.document.lines[end_line])), newline + line)
         if after:
             return self.insert(Position(after[0].lineno - 1, 0), line + newline)
         insert_line = 0
@@ -151,6 +154,13 @@ def _block_rank(module: str, level: int) -> int:
     if root in _STDLIB:
         return 1
     return 2
+
+
+def _sort_key(stmt: ast.stmt) -> tuple[bool, str]:
+    if isinstance(stmt, ast.ImportFrom):
+        return (True, "." * stmt.level + (stmt.module or ""))
+    assert isinstance(stmt, ast.Import)
+    return (False, stmt.names[0].name)
 
 
 def _statement_rank(stmt: ast.stmt) -> int:
@@ -220,6 +230,7 @@ def apply_fixes(source: str, path: str, config: "Config", *, unsafe: bool = Fals
     from .runner import analyze
 
     outcome = FixOutcome(source)
+    strict = _compiles(source)  # a file that compiles must still compile: `await` outside a coroutine parses
     for _ in range(max_rounds):
         analysis = analyze(outcome.source, path, config)
         outcome.analysis = analysis
@@ -238,8 +249,8 @@ def apply_fixes(source: str, path: str, config: "Config", *, unsafe: bool = Fals
             break
         document = Document(outcome.source, path)
         new_source = apply_edits(document, [e for f in chosen for e in f.edits])
-        if not _parses(new_source):
-            chosen = _one_by_one(document, chosen, outcome)
+        if not _valid(new_source, strict):
+            chosen = _one_by_one(document, chosen, outcome, strict)
             if not chosen:
                 break
             new_source = apply_edits(document, [e for f in chosen for e in f.edits])
@@ -251,14 +262,28 @@ def apply_fixes(source: str, path: str, config: "Config", *, unsafe: bool = Fals
     return outcome
 
 
-def _one_by_one(document: Document, chosen: list[Fix], outcome: FixOutcome) -> list[Fix]:
+def _one_by_one(document: Document, chosen: list[Fix], outcome: FixOutcome, strict: bool) -> list[Fix]:
     kept: list[Fix] = []
     for fix in chosen:
-        if _parses(apply_edits(document, [e for f in [*kept, fix] for e in f.edits])):
+        if _valid(apply_edits(document, [e for f in [*kept, fix] for e in f.edits]), strict):
             kept.append(fix)
         else:
             outcome.problems.append(f"skipped a fix that would not parse: {fix.title}")
     return kept
+
+
+def _valid(source: str, strict: bool) -> bool:
+    return _compiles(source) if strict else _parses(source)
+
+
+def _compiles(source: str) -> bool:
+    """Whether CPython compiles the text (this also rejects `await` outside a coroutine, `return` outside a
+    function and similar, which the parser alone accepts). Compiling is not running: nothing is executed."""
+    try:
+        compile(source, "<fixed>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _parses(source: str) -> bool:

@@ -1,0 +1,238 @@
+"""Where a route's path parameters come from and go to, for FAP206.
+
+Owns the questions FAP206 asks about one path operation: which `{name}`s its path declares (Starlette's own
+syntax, converters included), which names the handler's parameters provide (`Path(alias=...)` included),
+which names its dependencies defined in this file consume (recursively), and which parameters its router's
+prefixes add. Every answer can be "unknown" (None): a dependency imported from another module, a type alias
+that may hide a `Depends`, a router included from another file. Callers then stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+import sys
+from typing import Iterator, Optional
+
+from ..engine.fastapi_model import (
+    DEPENDS, PARAM_MARKERS, PathOperation, RouterInfo, annotated_parts, iter_parameters, keyword_value,
+    literal_string,
+)
+from ..engine.names import BindingKind, FunctionNode, SymbolTable
+
+ANY_NAME = "*"  # a dependency that reads `request.path_params` consumes every name
+_ROUTE_PARAMETER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)(?::[a-zA-Z_][a-zA-Z0-9_]*)?\}")
+_PATH_MARKERS = frozenset(name for name in PARAM_MARKERS if name.endswith(".Path"))
+_TYPE_MODULES = frozenset({"typing", "typing_extensions", "pydantic", "fastapi", "starlette", "sqlalchemy",
+                           "sqlmodel", "collections", *sys.stdlib_module_names})
+_CONSUMES_NOTHING = ("fastapi.security.",)
+
+
+def route_parameters(path: str) -> list[str]:
+    """The `{name}` / `{name:converter}` parameters of a route path, in order, without repeats."""
+    return list(dict.fromkeys(match.group(1) for match in _ROUTE_PARAMETER.finditer(path)))
+
+
+def _markers(arg: ast.arg, default: Optional[ast.expr], names: SymbolTable) -> list[ast.Call]:
+    found = [m for m in annotated_parts(arg.annotation, names)[1] if isinstance(m, ast.Call)]
+    if isinstance(default, ast.Call):
+        found.append(default)
+    return found
+
+
+def provided_names(function: FunctionNode, names: SymbolTable) -> Optional[dict[str, ast.arg]]:
+    """Path-parameter name each parameter reads (its alias when declared with `Path(alias=...)`)."""
+    provided: dict[str, ast.arg] = {}
+    for arg, default in iter_parameters(function):
+        name: Optional[str] = arg.arg
+        for marker in _markers(arg, default, names):
+            if names.qualified_name(marker.func) in _PATH_MARKERS and keyword_value(marker, "alias") is not None:
+                name = literal_string(keyword_value(marker, "alias"))
+        if name is None:
+            return None  # an alias computed at run time could be any name
+        provided[name] = arg
+    return provided
+
+
+def path_declared(function: FunctionNode, names: SymbolTable) -> Iterator[tuple[ast.arg, str]]:
+    """Parameters declared with `Path(...)` (as default or in `Annotated`), with the name they read."""
+    for arg, default in iter_parameters(function):
+        for marker in _markers(arg, default, names):
+            if names.qualified_name(marker.func) in _PATH_MARKERS:
+                alias = keyword_value(marker, "alias")
+                name = literal_string(alias) if alias is not None else arg.arg
+                if name is not None:
+                    yield arg, name
+
+
+class DependencyReader:
+    """Answers "which path-parameter names can the dependencies of this operation consume?" for one module."""
+
+    def __init__(self, tree: ast.Module, names: SymbolTable, source: str) -> None:
+        self.tree = tree
+        self.names = names
+        self.mentions_path_params = "path_params" in source
+        self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+    @functools.cached_property
+    def includes(self) -> list[ast.Call]:
+        return include_calls(self.tree)
+
+    @functools.cached_property
+    def class_of(self) -> dict[int, ast.ClassDef]:
+        """The class each method is defined in (class-based views keep dependencies as class attributes)."""
+        return {
+            id(stmt): node for node in ast.walk(self.tree) if isinstance(node, ast.ClassDef)
+            for stmt in node.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    def consumed(self, operation: PathOperation) -> Optional[set[str]]:
+        """Names consumed by the operation's dependencies (and a class-based view's attributes); None if unknown."""
+        targets: list[ast.expr] = []
+        roots = [operation.keyword("dependencies")]
+        if operation.router is not None:
+            roots.append(operation.router.keyword("dependencies"))
+            roots.extend(keyword_value(call, "dependencies") for call in self.includes
+                         if isinstance(call.args[0], ast.Name) and call.args[0].id == operation.router.name)
+        for root in roots:
+            if root is None:
+                continue
+            if not isinstance(root, (ast.List, ast.Tuple)):
+                return None
+            targets.extend(root.elts)
+        consumed: set[str] = set()
+        owner = self.class_of.get(id(operation.function))
+        if owner is not None:
+            for stmt in owner.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    consumed.add(stmt.target.id)
+                    targets.extend(e for e in (stmt.annotation, stmt.value) if e is not None)
+        markers = self._parameter_markers(operation.function)
+        if markers is None:
+            return None
+        targets.extend(markers)
+        for target in targets:
+            found = self._consumed_by_marker(target, set())
+            if found is None:
+                return None
+            consumed |= found
+        return consumed
+
+    def reads_path_params(self, function: FunctionNode) -> bool:
+        """The function reads `request.path_params` (or any `.path_params`) itself."""
+        return self.mentions_path_params and any(
+            isinstance(n, ast.Attribute) and n.attr == "path_params" for n in ast.walk(function))
+
+    def _parameter_markers(self, function: FunctionNode) -> Optional[list[ast.expr]]:
+        """The `Depends(...)` markers of a function's parameters; None when an annotation may hide one."""
+        markers: list[ast.expr] = []
+        for arg, default in iter_parameters(function):
+            if arg.annotation is not None:
+                hidden = self._alias_markers(arg.annotation)
+                if hidden is None:
+                    return None
+                markers.extend(hidden)
+            if default is not None:
+                markers.append(default)
+        return markers
+
+    def _alias_markers(self, annotation: ast.expr, depth: int = 0) -> Optional[list[ast.expr]]:
+        """Markers inside an annotation, following type aliases defined in this file; None when it may hide one."""
+        if depth > 5:
+            return None
+        if isinstance(annotation, ast.Name):
+            binding = self.names.binding_of(annotation)
+            if binding is not None and binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
+                return self._alias_markers(binding.value, depth + 1)
+            if binding is not None and binding.kind is BindingKind.IMPORT:
+                return [] if _is_type_module(binding.qualified_name) else None
+        elif isinstance(annotation, ast.Attribute):
+            return [] if _is_type_module(self.names.qualified_name(annotation)) else None
+        return list(annotated_parts(annotation, self.names)[1])
+
+    def _consumed_by_marker(self, marker: ast.expr, seen: set[int]) -> Optional[set[str]]:
+        if not (isinstance(marker, ast.Call) and self.names.qualified_name(marker.func) in DEPENDS):
+            return set()
+        target = marker.args[0] if marker.args else keyword_value(marker, "dependency")
+        function = self._local_function(target)
+        if function is None:
+            return set() if self._consumes_nothing(target) else None
+        if id(function) in seen:
+            return set()
+        seen.add(id(function))
+        if function.args.kwarg is not None or self.reads_path_params(function):
+            return {ANY_NAME}
+        provided = provided_names(function, self.names)
+        consumed = set(provided) if provided is not None else {ANY_NAME}
+        markers = self._parameter_markers(function)
+        if markers is None:
+            return None
+        for inner in markers:
+            found = self._consumed_by_marker(inner, seen)
+            if found is None:
+                return None
+            consumed |= found
+        return consumed
+
+    def _local_function(self, target: Optional[ast.expr]) -> Optional[FunctionNode]:
+        if not isinstance(target, ast.Name):
+            return None
+        binding = self.names.binding_of(target)
+        if binding is not None and binding.kind is BindingKind.FUNCTION and isinstance(
+                binding.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return binding.node
+        return self.functions.get(target.id) if binding is None else None
+
+    def _consumes_nothing(self, target: Optional[ast.expr]) -> bool:
+        """A FastAPI security scheme (`OAuth2PasswordBearer(...)`, directly or through a variable)."""
+        if isinstance(target, ast.Name):
+            binding = self.names.binding_of(target)
+            target = binding.value if binding is not None and binding.kind is BindingKind.ASSIGNMENT else None
+        if isinstance(target, ast.Call):
+            callee = self.names.qualified_name(target.func) or ""
+            return callee.startswith(_CONSUMES_NOTHING)
+        return False
+
+
+def include_calls(tree: ast.Module) -> list[ast.Call]:
+    """Every `<app or router>.include_router(<name>, ...)` call of the module."""
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "include_router" and bool(node.args) and isinstance(node.args[0], ast.Name)]
+
+
+def prefix_parameters(operation: PathOperation, includes: list[ast.Call],
+                      routers: dict[str, RouterInfo]) -> Optional[set[str]]:
+    """Path parameters the operation's prefixes add, when every prefix on the way to an app is in this file."""
+    if operation.router is None:
+        return None
+    return _router_prefix_parameters(operation.router, includes, routers, depth=0)
+
+
+def _router_prefix_parameters(router: RouterInfo, includes: list[ast.Call], routers: dict[str, RouterInfo],
+                              depth: int) -> Optional[set[str]]:
+    if router.kind == "app":
+        return set()
+    own = router.keyword("prefix")
+    if depth > 5 or (own is not None and literal_string(own) is None):
+        return None
+    found = set(route_parameters(router.prefix))
+    mine = [call for call in includes if isinstance(call.args[0], ast.Name) and call.args[0].id == router.name]
+    if not mine:
+        return None  # included from another module, under a prefix this file cannot see
+    for call in mine:
+        assert isinstance(call.func, ast.Attribute)
+        prefix = keyword_value(call, "prefix")
+        parent = routers.get(call.func.value.id) if isinstance(call.func.value, ast.Name) else None
+        if parent is None or (prefix is not None and literal_string(prefix) is None):
+            return None
+        above = _router_prefix_parameters(parent, includes, routers, depth + 1)
+        if above is None:
+            return None
+        found |= above | set(route_parameters(literal_string(prefix) or ""))
+    return found
+
+
+def _is_type_module(qualified: Optional[str]) -> bool:
+    return bool(qualified) and (qualified or "").split(".", 1)[0] in _TYPE_MODULES
