@@ -162,7 +162,8 @@ def list_rules() -> str:
     header = ("CODE", "NAME", "SEVERITY", "FIX", "DEFAULT")
     rows = [header] + [
         (rule.code, rule.name, rule.severity.label,
-         rule.fix_safety.value if rule.fix_safety is not None and rule.fix_safety is not FixSafety.DISPLAY_ONLY
+         "safe/unsafe" if rule.mixed_fix_safety and rule.fix_safety is not None
+         else rule.fix_safety.value if rule.fix_safety is not None and rule.fix_safety is not FixSafety.DISPLAY_ONLY
          else "-",
          "opt-in" if rule.opt_in else "on")
         for rule in ALL_RULES

@@ -40,6 +40,8 @@ def fix_summary(rule: Rule) -> str:
     """`safe fix`, `unsafe fix`, `display-only fix` or `no fix`."""
     if rule.fix_safety is None:
         return "no fix"
+    if rule.mixed_fix_safety:
+        return "safe or unsafe fix"
     return f"{rule.fix_safety.value} fix"
 
 
@@ -92,6 +94,17 @@ def rule_table_markdown(rules: Optional[Iterable[Rule]] = None) -> str:
     return "\n".join(line for line in page.splitlines() if line.startswith("|"))
 
 
+README_START = "<!-- rules-table:start -->"
+README_END = "<!-- rules-table:end -->"
+
+
+def with_rule_table(readme: str) -> str:
+    """The README text with the generated rule table between its two marker comments."""
+    start, end = readme.index(README_START), readme.index(README_END)
+    table = rule_table_markdown().replace("](#", "](docs/rules.md#")
+    return readme[: start + len(README_START)] + "\n" + table + "\n" + readme[end:]
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Write (or with `--check`, compare) the rules page; 0 on success, 1 when stale, 2 when it cannot."""
     parser = argparse.ArgumentParser(
@@ -99,10 +112,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("path", nargs="?", default="docs/rules.md", help="the page to write (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="only report whether the page is current")
+    parser.add_argument("--readme", default=None, help="also refresh the rule table in this README")
     options = parser.parse_args(argv)
     target = Path(options.path)
     page = render_rules_page()
     try:
+        if options.readme and not options.check:
+            readme = Path(options.readme)
+            readme.write_text(with_rule_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
         if options.check:
             current = target.read_text(encoding="utf-8") if target.is_file() else None
             if current != page:

@@ -55,6 +55,7 @@ class Rule:
     message: ClassVar[str]  # str.format template, filled by report(**kwargs)
     fix_title: ClassVar[Optional[str]] = None
     fix_safety: ClassVar[Optional[FixSafety]] = None
+    mixed_fix_safety: ClassVar[bool] = False  # some findings get a safe fix, others an unsafe one (see the docs)
     severity: ClassVar[Severity] = Severity.WARNING
     opt_in: ClassVar[bool] = False
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()

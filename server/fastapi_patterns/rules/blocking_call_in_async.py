@@ -91,6 +91,7 @@ class BlockingCallInAsync(Rule):
     message = "Blocking call `{call}` in async function `{function}`"
     fix_title = "Move the blocking call off the event loop"
     fix_safety = FixSafety.UNSAFE
+    mixed_fix_safety = True
     severity = Severity.WARNING
     node_types = (ast.Call,)
 

@@ -99,6 +99,7 @@ class NonAnnotatedDependency(Rule):
                "declare it as `{parameter}: Annotated[..., {marker}(...)]`")
     fix_title = "Move the marker into `Annotated[...]`"
     fix_safety = FixSafety.SAFE
+    mixed_fix_safety = True
     severity = Severity.WARNING
     node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
     trigger_words = ("fastapi",)
