@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import enum
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Any, Iterator, Optional, Union
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ScopeNode = Union[ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.comprehension]
@@ -165,13 +165,17 @@ _BUILTINS = frozenset(
 
 
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "attr", "arg", "module", "level", "asname", "kind", "type_comment", "is_async", "conversion",
+     "name", "op", "ops", "lineno", "col_offset", "end_lineno", "end_col_offset"}
+)
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """Direct children of a node, in source order, without the Load/Store/Del context markers."""
+    """Direct children of a node, in source order, without context and operator markers."""
     fields = _NODE_FIELDS.get(type(node))
     if fields is None:
-        fields = _NODE_FIELDS[type(node)] = tuple(f for f in node._fields if f != "ctx")
+        fields = _NODE_FIELDS[type(node)] = tuple(f for f in node._fields if f not in _SCALAR_FIELDS)
     children: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
@@ -191,14 +195,32 @@ class _Collector:
 
     def collect(self, root: ast.AST, scope: Scope) -> None:
         stack: list[tuple[ast.AST, Scope]] = [(root, scope)]
-        order = self.order
+        order_append = self.order.append
+        scope_of = self.table._scope_of_node
+        scoped, recorders, name_type, leaf = _SCOPED, _RECORDERS, ast.Name, ast.Constant
         while stack:
-            node, current = stack.pop()
-            order.append((node, current))
-            stack.extend(reversed(self._visit(node, current)))
+            item = stack.pop()
+            order_append(item)
+            node, current = item
+            node_type = type(node)
+            if node_type is name_type:
+                scope_of[id(node)] = current
+                continue
+            if node_type is leaf:
+                continue
+            handler = scoped.get(node_type)
+            if handler is not None:
+                stack.extend(reversed(handler(self, node, current)))
+                continue
+            recorder = recorders.get(node_type)
+            if recorder is not None:
+                recorder(self, node, current)
+            for child in reversed(child_nodes(node)):
+                stack.append((child, current))
         for owned in self.table._scope_by_owner.values():
             for bindings in owned.bindings.values():
-                bindings.sort(key=lambda binding: binding.position)
+                if len(bindings) > 1:
+                    bindings.sort(key=lambda binding: binding.position)
 
     def _new_scope(self, node: ScopeNode, parent: Scope) -> Scope:
         scope = Scope(node, parent)
@@ -210,37 +232,27 @@ class _Collector:
         target = self.table.module_scope if name in scope.globals else scope
         target.add(Binding(name, kind, node, target, position=_position(node), **extra))  # type: ignore[arg-type]
 
-    def _visit(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
-        if isinstance(node, ast.Name):
-            self.table._scope_of_node[id(node)] = scope
-            return []
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            self._bind(scope, node.name, BindingKind.FUNCTION, node)
-            outer: list[ast.AST] = [*node.decorator_list, node.args]
-            if node.returns is not None:
-                outer.append(node.returns)
-            inner = self._new_scope(node, scope)
-            self._bind_arguments(node.args, inner)
-            return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
-        if isinstance(node, ast.Lambda):
-            inner = self._new_scope(node, scope)
-            self._bind_arguments(node.args, inner)
-            return [(node.args, scope), (node.body, inner)]
-        if isinstance(node, ast.ClassDef):
-            self._bind(scope, node.name, BindingKind.CLASS, node)
-            inner = self._new_scope(node, scope)
-            outer = [*node.decorator_list, *node.bases, *node.keywords]
-            return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            return self._comprehension(node, scope)
-        if isinstance(node, ast.NamedExpr):
-            target_scope = scope
-            while isinstance(target_scope.node, ast.comprehension) and target_scope.parent is not None:
-                target_scope = target_scope.parent
-            self._bind(target_scope, node.target.id, BindingKind.ASSIGNMENT, node, value=node.value)
-        else:
-            self._record_statement(node, scope)
-        return [(child, scope) for child in child_nodes(node)]
+    # -- nodes that open a scope: return their children with the scope each belongs to ------------------
+
+    def _function(self, node: FunctionNode, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        self._bind(scope, node.name, BindingKind.FUNCTION, node)
+        outer: list[ast.AST] = [*node.decorator_list, node.args]
+        if node.returns is not None:
+            outer.append(node.returns)
+        inner = self._new_scope(node, scope)
+        self._bind_arguments(node.args, inner)
+        return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
+
+    def _lambda(self, node: ast.Lambda, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        inner = self._new_scope(node, scope)
+        self._bind_arguments(node.args, inner)
+        return [(node.args, scope), (node.body, inner)]
+
+    def _class(self, node: ast.ClassDef, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        self._bind(scope, node.name, BindingKind.CLASS, node)
+        inner = self._new_scope(node, scope)
+        outer = [*node.decorator_list, *node.bases, *node.keywords]
+        return [(n, scope) for n in outer] + [(stmt, inner) for stmt in node.body]
 
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp,
                        scope: Scope) -> list[tuple[ast.AST, Scope]]:
@@ -259,45 +271,60 @@ class _Collector:
             children.append((node.elt, inner))
         return children
 
-    def _record_statement(self, node: ast.AST, scope: Scope) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self._bind(scope, alias.asname, BindingKind.IMPORT, node, qualified_name=alias.name)
-                else:
-                    root = alias.name.split(".", 1)[0]
-                    self._bind(scope, root, BindingKind.IMPORT, node, qualified_name=root)
-        elif isinstance(node, ast.ImportFrom):
-            module = "." * node.level + (node.module or "")
-            for alias in node.names:
-                if alias.name == "*":
-                    continue
-                joined = f"{module}.{alias.name}" if not module.endswith(".") else f"{module}{alias.name}"
-                self._bind(scope, alias.asname or alias.name, BindingKind.IMPORT, node, qualified_name=joined)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                self._bind_target(target, scope, value=node.value if isinstance(target, ast.Name) else None)
-        elif isinstance(node, ast.AnnAssign):
-            if isinstance(node.target, ast.Name):
-                self._bind(scope, node.target.id, BindingKind.ASSIGNMENT, node, value=node.value,
-                           annotation=node.annotation)
-        elif isinstance(node, ast.AugAssign):
-            self._bind_target(node.target, scope)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self._bind_target(node.target, scope)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    self._bind_target(item.optional_vars, scope, value=item.context_expr)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
+    # -- nodes that bind names: record them; their children are walked as usual ---------------------------
+
+    def _import(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self._bind(scope, alias.asname, BindingKind.IMPORT, node, qualified_name=alias.name)
+            else:
+                root = alias.name.split(".", 1)[0]
+                self._bind(scope, root, BindingKind.IMPORT, node, qualified_name=root)
+
+    def _import_from(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            joined = f"{module}.{alias.name}" if not module.endswith(".") else f"{module}{alias.name}"
+            self._bind(scope, alias.asname or alias.name, BindingKind.IMPORT, node, qualified_name=joined)
+
+    def _assign(self, node: ast.Assign, scope: Scope) -> None:
+        for target in node.targets:
+            self._bind_target(target, scope, value=node.value if isinstance(target, ast.Name) else None)
+
+    def _ann_assign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        if isinstance(node.target, ast.Name):
+            self._bind(scope, node.target.id, BindingKind.ASSIGNMENT, node, value=node.value,
+                       annotation=node.annotation)
+
+    def _target_only(self, node: ast.AugAssign | ast.For | ast.AsyncFor, scope: Scope) -> None:
+        self._bind_target(node.target, scope)
+
+    def _with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
+        for item in node.items:
+            if item.optional_vars is not None:
+                self._bind_target(item.optional_vars, scope, value=item.context_expr)
+
+    def _except(self, node: ast.ExceptHandler, scope: Scope) -> None:
+        if node.name:
             self._bind(scope, node.name, BindingKind.OTHER, node)
-        elif isinstance(node, ast.Global):
-            scope.globals.update(node.names)
-        elif isinstance(node, ast.Nonlocal):
-            scope.nonlocals.update(node.names)
-        elif isinstance(node, ast.Delete):
-            for target in node.targets:
-                self._bind_target(target, scope)
+
+    def _global(self, node: ast.Global, scope: Scope) -> None:
+        scope.globals.update(node.names)
+
+    def _nonlocal(self, node: ast.Nonlocal, scope: Scope) -> None:
+        scope.nonlocals.update(node.names)
+
+    def _delete(self, node: ast.Delete, scope: Scope) -> None:
+        for target in node.targets:
+            self._bind_target(target, scope)
+
+    def _named_expr(self, node: ast.NamedExpr, scope: Scope) -> None:
+        target_scope = scope
+        while isinstance(target_scope.node, ast.comprehension) and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        self._bind(target_scope, node.target.id, BindingKind.ASSIGNMENT, node, value=node.value)
 
     def _bind_target(self, target: ast.AST, scope: Scope, value: Optional[ast.expr] = None) -> None:
         if isinstance(target, ast.Name):
@@ -315,3 +342,18 @@ class _Collector:
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 self._bind(scope, arg.arg, BindingKind.PARAMETER, arg, annotation=arg.annotation)
+
+
+_SCOPED: dict[type, Any] = {
+    ast.FunctionDef: _Collector._function, ast.AsyncFunctionDef: _Collector._function,
+    ast.Lambda: _Collector._lambda, ast.ClassDef: _Collector._class,
+    ast.ListComp: _Collector._comprehension, ast.SetComp: _Collector._comprehension,
+    ast.GeneratorExp: _Collector._comprehension, ast.DictComp: _Collector._comprehension,
+}
+_RECORDERS: dict[type, Any] = {
+    ast.Import: _Collector._import, ast.ImportFrom: _Collector._import_from, ast.Assign: _Collector._assign,
+    ast.AnnAssign: _Collector._ann_assign, ast.AugAssign: _Collector._target_only,
+    ast.For: _Collector._target_only, ast.AsyncFor: _Collector._target_only, ast.With: _Collector._with,
+    ast.AsyncWith: _Collector._with, ast.ExceptHandler: _Collector._except, ast.Global: _Collector._global,
+    ast.Nonlocal: _Collector._nonlocal, ast.Delete: _Collector._delete, ast.NamedExpr: _Collector._named_expr,
+}
