@@ -1,0 +1,5 @@
+"""`python -m fastapi_patterns.lsp`: the language server on stdio."""
+
+from . import serve
+
+raise SystemExit(serve("stdio"))

@@ -1,0 +1,1 @@
+"""One module per protocol concern; each exposes `register(server)` and keeps its handlers to itself."""

@@ -1,0 +1,59 @@
+"""Document synchronisation: open, change, save and close keep the server's copy of each document current.
+
+Every change is replayed on the server's own text (moving the carried findings of a file that does not parse)
+and schedules a debounced analysis; saving analyses at once. Saving a configuration file forgets the cached
+configuration and re-checks every open document.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from lsprotocol import types
+
+from ..documents import OpenDocument
+from ..server import FastApiPatternsServer
+from .diagnostics import clear_diagnostics, refresh_all, schedule
+
+CONFIG_FILE_NAMES = ("pyproject.toml", "fastapi-patterns.toml")
+
+
+def register(server: FastApiPatternsServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        previous = server.documents.pop(item.uri, None)
+        if previous is not None:
+            previous.cancel_pending()
+        document = OpenDocument(item.uri, item.text, item.version, item.language_id or "")
+        server.documents[item.uri] = document
+        schedule(server, document, delay=0.0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        document = server.documents.get(params.text_document.uri)
+        if document is None:
+            return
+        for change in params.content_changes:
+            document.apply_change(change, server.codec)
+        document.version = params.text_document.version
+        schedule(server, document, delay=server.debounce_seconds(document))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if PurePath(uri).name in CONFIG_FILE_NAMES:
+            server.configs.clear()
+            server.settings_changed()
+            refresh_all(server)
+            return
+        document = server.documents.get(uri)
+        if document is not None:
+            schedule(server, document, delay=0.0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        document = server.documents.pop(params.text_document.uri, None)
+        if document is not None:
+            document.cancel_pending()
+            clear_diagnostics(server, document)
