@@ -8,6 +8,7 @@ diagnostics the client sees, carrying the last good findings while the file does
 
 from __future__ import annotations
 
+import asyncio
 from typing import Optional
 
 from lsprotocol import types
@@ -27,10 +28,37 @@ def is_analysed(server: FastApiPatternsServer, document: OpenDocument) -> bool:
 
 
 async def current_analysis(server: FastApiPatternsServer, document: OpenDocument) -> Optional[Analysis]:
+    """The analysis of the current version; a request that arrives while the same version is being analysed
+    (a pull right after the push an edit started) waits for that work instead of repeating it."""
     version, generation = document.version, server.settings_generation
     cached = document.cached(generation)
     if cached is not None:
         return cached
+    key = (version, generation)
+    running = document.in_flight.get(key)
+    if running is not None:
+        try:
+            return await asyncio.shield(running)
+        except asyncio.CancelledError:
+            if not running.cancelled():
+                raise  # this request itself was cancelled
+            # the work we waited for was cancelled (its edit was superseded): do it ourselves
+    future: asyncio.Future[Optional[Analysis]] = asyncio.get_running_loop().create_future()
+    document.in_flight = {key: future}  # older versions' work is of no interest to a new caller
+    try:
+        result = await _analyse(server, document, version, generation)
+    except BaseException:
+        future.cancel()
+        raise
+    finally:
+        if document.in_flight.get(key) is future:
+            del document.in_flight[key]
+    future.set_result(result)
+    return result
+
+
+async def _analyse(server: FastApiPatternsServer, document: OpenDocument, version: Optional[int],
+                   generation: int) -> Optional[Analysis]:
     config = server.config_for(document)
     try:
         analysis: Analysis = await run_in_worker(

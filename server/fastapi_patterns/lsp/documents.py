@@ -42,6 +42,7 @@ class OpenDocument:
     analysis: Optional[tuple[Optional[int], int, Analysis]] = None
     last_good: list[TrackedFinding] = field(default_factory=list)
     pending: Optional[asyncio.Task[None]] = None
+    in_flight: dict[tuple[Optional[int], int], "asyncio.Future[Optional[Analysis]]"] = field(default_factory=dict)
     fix_all: Optional[tuple[Optional[int], int, list[types.TextEdit]]] = None
     reported_failures: set[str] = field(default_factory=set)
 
