@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from .names import BindingKind, FunctionNode, SymbolTable
+from .names import BindingKind, FunctionNode, SymbolTable, child_nodes
 
 _REQUEST_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
@@ -97,9 +97,6 @@ def ancestors_in(function: FunctionNode, target: ast.AST) -> Optional[AncestorPa
     return None
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
 def _evaluated_children(node: ast.AST) -> list[ast.AST]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         decorators = node.decorator_list if not isinstance(node, ast.Lambda) else []
@@ -107,17 +104,7 @@ def _evaluated_children(node: ast.AST) -> list[ast.AST]:
         return [*decorators, *defaults]
     if isinstance(node, ast.ClassDef):
         return [*node.decorator_list, *node.bases, *node.keywords]
-    fields = _FIELDS.get(type(node))
-    if fields is None:  # `ctx` markers (Load/Store) are never interesting: skip them once and for all
-        fields = _FIELDS[type(node)] = tuple(name for name in node._fields if name != "ctx")
-    children: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            children.append(value)
-        elif isinstance(value, list):
-            children.extend(item for item in value if isinstance(item, ast.AST))
-    return children
+    return child_nodes(node)
 
 
 def awaits_anything(function: FunctionNode) -> bool:
