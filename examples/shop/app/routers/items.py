@@ -44,3 +44,8 @@ async def place_order(item_id: int, quantity: int, store: StoreDep, settings: Se
     order_id = store.next_id(store.orders)
     store.orders[order_id] = {"id": order_id, "item_id": item_id, "quantity": quantity, "note": receipt["note"]}
     return Order.model_validate(store.orders[order_id])
+
+
+@router.get("/{item_id}/share-link")
+def share_link(id: int) -> dict[str, str]:
+    return {"url": f"https://shop.example/items/{id}"}
