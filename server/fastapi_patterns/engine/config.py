@@ -79,6 +79,10 @@ class Config:
     def is_excluded(self, path: str) -> bool:
         return any(_path_matches(path, pattern, self.root) for pattern in self.exclude)
 
+    def is_test_file(self, path: str) -> bool:
+        """Whether `path` is test code by the `test-patterns` setting (tests/ folders, test_*.py, conftest.py)."""
+        return any(_path_matches(path, pattern, self.root) for pattern in self.test_patterns)
+
     def with_overrides(self, **changes: Any) -> "Config":
         return replace(self, **changes)
 

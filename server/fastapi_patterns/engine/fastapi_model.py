@@ -81,6 +81,15 @@ class PathOperation:
     def is_websocket(self) -> bool:
         return self.attribute == "websocket"
 
+    @property
+    def is_documentation_only(self) -> bool:
+        """A webhook (`@app.webhooks.post("new-order")`) or an OpenAPI callback (`"{$callback_url}/events"`):
+        described in the OpenAPI schema for the client's server to implement, never served by this app."""
+        owner = self.decorator.func.value if isinstance(self.decorator.func, ast.Attribute) else None
+        if isinstance(owner, ast.Attribute) and owner.attr == "webhooks":
+            return True
+        return self.path is not None and self.path.startswith("{$")
+
     def keyword(self, name: str) -> Optional[ast.expr]:
         return keyword_value(self.decorator, name)
 

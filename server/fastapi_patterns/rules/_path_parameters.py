@@ -27,6 +27,7 @@ _PATH_MARKERS = frozenset(name for name in PARAM_MARKERS if name.endswith(".Path
 _TYPE_MODULES = frozenset({"typing", "typing_extensions", "pydantic", "fastapi", "starlette", "sqlalchemy",
                            "sqlmodel", "collections", *sys.stdlib_module_names})
 _CONSUMES_NOTHING = ("fastapi.security.",)
+_ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "pydantic.aliases.AliasChoices"})
 
 
 def route_parameters(path: str) -> list[str]:
@@ -34,36 +35,86 @@ def route_parameters(path: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in _ROUTE_PARAMETER.finditer(path)))
 
 
-def _markers(arg: ast.arg, default: Optional[ast.expr], names: SymbolTable) -> list[ast.Call]:
-    found = [m for m in annotated_parts(arg.annotation, names)[1] if isinstance(m, ast.Call)]
+def _markers(arg: ast.arg, default: Optional[ast.expr], names: SymbolTable) -> Optional[list[ast.Call]]:
+    """The marker calls of a parameter (its default, its `Annotated` metadata through type aliases and marker
+    variables of this file); None when a metadata name cannot be resolved here."""
+    metadata = resolved_metadata(arg.annotation, names)
+    if metadata is None:
+        return None
+    found = [m for m in metadata if isinstance(m, ast.Call)]
     if isinstance(default, ast.Call):
         found.append(default)
     return found
 
 
+def resolved_metadata(annotation: Optional[ast.expr], names: SymbolTable) -> Optional[list[ast.expr]]:
+    """`Annotated` metadata of an annotation, following type aliases (`Item = Annotated[int, item_path]`) and
+    metadata variables (`item_path = Path(...)`) assigned in this file; None when a metadata name is imported."""
+    found: list[ast.expr] = []
+    for item in annotated_parts(_assigned_value(annotation, names), names)[1]:
+        value = _assigned_value(item, names)
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            binding = names.binding_of(value) if isinstance(value, ast.Name) else None
+            imported = binding is not None and binding.kind is BindingKind.IMPORT or isinstance(value, ast.Attribute)
+            if imported and not _is_type_module(names.qualified_name(value)):
+                return None  # an imported marker may be a `Path(alias=...)` or a `Depends(...)`
+            continue
+        if value is not None:
+            found.append(value)
+    return found
+
+
+def _assigned_value(node: Optional[ast.expr], names: SymbolTable) -> Optional[ast.expr]:
+    for _ in range(5):
+        binding = names.binding_of(node) if isinstance(node, ast.Name) else None
+        if binding is None or binding.kind is not BindingKind.ASSIGNMENT or binding.value is None:
+            return node
+        node = binding.value
+    return node
+
+
+def _read_names(marker: ast.Call, arg: ast.arg, names: SymbolTable) -> Optional[tuple[str, ...]]:
+    """The request names a `Path(...)` marker may read, as FastAPI does: a string `validation_alias`; the
+    strings of `AliasChoices(...)` and, when none is in the path, `alias` or the parameter's name; else
+    `alias`; else the parameter's name. None when a name is computed at run time."""
+    alias = keyword_value(marker, "alias")
+    fallback = (arg.arg,) if alias is None else (literal_string(alias),)
+    validation = keyword_value(marker, "validation_alias")
+    read: tuple[Optional[str], ...] = fallback
+    if validation is not None:
+        read = (literal_string(validation),)
+        if isinstance(validation, ast.Call) and names.qualified_name(validation.func) in _ALIAS_CHOICES:
+            read = (*(literal_string(choice) for choice in validation.args), *fallback)
+    if any(name is None for name in read):
+        return None
+    return tuple(dict.fromkeys(name or "" for name in read))
+
+
 def provided_names(function: FunctionNode, names: SymbolTable) -> Optional[dict[str, ast.arg]]:
-    """Path-parameter name each parameter reads (its alias when declared with `Path(alias=...)`)."""
+    """Path-parameter names each parameter reads (its aliases when declared with `Path(...)`)."""
     provided: dict[str, ast.arg] = {}
     for arg, default in iter_parameters(function):
-        name: Optional[str] = arg.arg
-        for marker in _markers(arg, default, names):
-            if names.qualified_name(marker.func) in _PATH_MARKERS and keyword_value(marker, "alias") is not None:
-                name = literal_string(keyword_value(marker, "alias"))
-        if name is None:
+        markers = _markers(arg, default, names)
+        if markers is None:
+            return None
+        read: Optional[tuple[str, ...]] = (arg.arg,)
+        for marker in markers:
+            if names.qualified_name(marker.func) in _PATH_MARKERS:
+                read = _read_names(marker, arg, names)
+        if read is None:
             return None  # an alias computed at run time could be any name
-        provided[name] = arg
+        provided.update((name, arg) for name in read)
     return provided
 
 
-def path_declared(function: FunctionNode, names: SymbolTable) -> Iterator[tuple[ast.arg, str]]:
-    """Parameters declared with `Path(...)` (as default or in `Annotated`), with the name they read."""
+def path_declared(function: FunctionNode, names: SymbolTable) -> Iterator[tuple[ast.arg, tuple[str, ...]]]:
+    """Parameters declared with `Path(...)` (as default or in `Annotated`), with the names they may read."""
     for arg, default in iter_parameters(function):
-        for marker in _markers(arg, default, names):
+        for marker in _markers(arg, default, names) or []:
             if names.qualified_name(marker.func) in _PATH_MARKERS:
-                alias = keyword_value(marker, "alias")
-                name = literal_string(alias) if alias is not None else arg.arg
-                if name is not None:
-                    yield arg, name
+                read = _read_names(marker, arg, names)
+                if read is not None:
+                    yield arg, read
 
 
 class DependencyReader:
@@ -149,7 +200,7 @@ class DependencyReader:
                 return [] if _is_type_module(binding.qualified_name) else None
         elif isinstance(annotation, ast.Attribute):
             return [] if _is_type_module(self.names.qualified_name(annotation)) else None
-        return list(annotated_parts(annotation, self.names)[1])
+        return resolved_metadata(annotation, self.names)
 
     def _consumed_by_marker(self, marker: ast.expr, seen: set[int]) -> Optional[set[str]]:
         if not (isinstance(marker, ast.Call) and self.names.qualified_name(marker.func) in DEPENDS):

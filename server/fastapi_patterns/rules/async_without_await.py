@@ -37,8 +37,14 @@ class AsyncWithoutAwait(Rule):
     `async with` or an async comprehension (code in nested functions does not count). The finding stands
     whatever else the body does, including blocking calls (FAP101).
 
-    Not flagged: WebSocket handlers (FastAPI requires them to be coroutines), and placeholders whose body is
-    only a docstring, `pass`, `...` or `raise NotImplementedError`, which have nothing to convert yet.
+    Not flagged: WebSocket handlers (FastAPI requires them to be coroutines), path operations that `yield`
+    (FastAPI streams the items of an async generator on the loop; as a `def` it would become a plain
+    generator, no longer matching its `AsyncIterable` annotation), and placeholders whose body is only a
+    docstring, `pass`, `...` or `raise NotImplementedError`, which have nothing to convert yet. A dependency
+    that `yield`s is flagged: a plain generator dependency works the same way. Also left alone, because they
+    need the event loop they run on: a body that uses `asyncio`, `anyio` or `trio` (`create_task`, or an
+    object such as an `anyio.Event()` created by an assignment it can see) or sets a `ContextVar` (set in
+    a worker thread, the value would never reach the request).
 
     ## Why is this bad?
     FastAPI calls an `async def` handler directly on the event loop and a plain `def` handler in its thread
@@ -75,9 +81,8 @@ class AsyncWithoutAwait(Rule):
     The fix removes the `async` keyword; FastAPI then runs the function in its thread pool. It is safe when
     nothing in the file calls the function or hands it to `asyncio`, `anyio`, `trio`, `functools` or
     `inspect` (calling a coroutine function gives a coroutine that someone awaits or schedules). It is not
-    offered when something does, when the body itself uses `asyncio`, `anyio` or `trio` (a worker thread has
-    no running event loop), when it sets a `ContextVar` (a value set in a worker thread does not reach the
-    request), or under `@asynccontextmanager`. Any other decorator besides the route decorators makes the fix
+    offered when something does, under `@asynccontextmanager`, or for an async generator with a return
+    annotation (`AsyncIterator[...]` would no longer be true). Any other decorator besides the route decorators makes the fix
     unsafe, since it may expect a coroutine function. A dependency that `yield`s becomes a plain generator
     dependency, which FastAPI supports as well. Callers in other files are not seen.
     """
@@ -97,9 +102,20 @@ class AsyncWithoutAwait(Rule):
         Valid(_APP + "@app.get('/')\nasync def read(ids=()):\n    return [await get(i) for i in ids]\n"),
         Valid(_APP + "@app.get('/')\ndef read():\n    return {}\n"),
         Valid(_APP + "@app.websocket('/ws')\nasync def stream(socket):\n    return None\n"),
+        Valid("from collections.abc import AsyncIterable\n" + _APP + "@app.get('/stream')\n"
+              "async def stream(words: str) -> AsyncIterable[str]:\n    for word in words.split():\n"
+              "        yield word\n"),
         Valid(_APP + "@app.get('/a')\nasync def a():\n    ...\n@app.get('/b')\nasync def b():\n"
               "    \"\"\"Later.\"\"\"\n    pass\n@app.get('/c')\nasync def c():\n    raise NotImplementedError\n"),
         Valid(_APP + "async def helper():\n    return 1\n"),
+        Valid("import asyncio\n" + _APP + "@app.post('/jobs', status_code=202)\nasync def enqueue():\n"
+              "    asyncio.create_task(work())\n    return {}\n"),
+        Valid("from contextvars import ContextVar\n" + _DEPS + "tenant: ContextVar[str] = ContextVar('tenant')\n"
+              "async def set_tenant(name: str):\n    tenant.set(name)\n"
+              "@app.get('/', dependencies=[Depends(set_tenant)])\ndef read():\n    return tenant.get()\n"),
+        Valid("import anyio\n" + _DEPS + "def build():\n    entered = anyio.Event()\n    async def dep():\n"
+              "        entered.set()\n        yield 'ok'\n    @app.get('/')\n    def read(v=Depends(dep)):\n"
+              "        return v\n"),
         Valid("from pydantic import BaseModel\nfrom app.cache import registry\n"
               "@registry.get('/x')\nasync def cached():\n    return 1\n"),
         Valid("import fastapi\nfrom flask import Flask\nweb = Flask(__name__)\n"
@@ -146,11 +162,8 @@ class AsyncWithoutAwait(Rule):
                 "    return inner\n",
                 _APP + "@app.get('/')\ndef outer():\n    async def inner():\n        await other()\n"
                 "    return inner\n"),
-        Invalid("import asyncio\n" + _APP + "@app.post('/jobs', status_code=202)\nasync def enqueue():\n"
-                "    asyncio.create_task(work())\n    return {}\n"),
-        Invalid("from contextvars import ContextVar\n" + _DEPS + "tenant: ContextVar[str] = ContextVar('tenant')\n"
-                "async def set_tenant(name: str):\n    tenant.set(name)\n"
-                "@app.get('/', dependencies=[Depends(set_tenant)])\ndef read():\n    return tenant.get()\n"),
+        Invalid("from collections.abc import AsyncIterator\n" + _DEPS + "async def items() -> AsyncIterator[int]:\n"
+                "    yield 1\n@app.get('/')\ndef read(i=Depends(items)):\n    return i\n"),
         Invalid("from contextlib import asynccontextmanager\n" + _DEPS + "@asynccontextmanager\n"
                 "async def resource():\n    yield 1\n@app.get('/')\ndef read(r=Depends(resource)):\n    return r\n"),
         Invalid(_APP + "@app.get('/é')\nasync  def café():  # ☕\n    return 'ok'\n",
@@ -171,8 +184,15 @@ class AsyncWithoutAwait(Rule):
 
 
 def must_stay_async(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
-    """WebSocket handlers must be coroutines."""
-    return any(operation.is_websocket for operation in ctx.operations(function))
+    """WebSocket handlers must be coroutines; a path operation that yields streams as an async generator."""
+    operations = ctx.operations(function)
+    if any(operation.is_websocket for operation in operations) or _needs_event_loop(function, ctx):
+        return True
+    return bool(operations) and _yields(function)
+
+
+def _yields(function: ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(node, ast.Yield) for node, _ancestors in own_body(function))
 
 
 def conversion_fix(function: ast.AsyncFunctionDef, ctx: RuleContext) -> Optional[Fix]:
@@ -224,7 +244,7 @@ def conversion_safety(function: ast.AsyncFunctionDef, ctx: RuleContext) -> Optio
     scope = ctx.names.scope_owned_by(function)
     if scope is not None and scope.parent is not None and scope.parent.is_class and function.name in uses.methods:
         return None
-    if _needs_event_loop(function, ctx):
+    if _needs_event_loop(function, ctx) or (function.returns is not None and _yields(function)):
         return None
     route_decorators = {id(operation.decorator) for operation in ctx.operations(function)}
     others = [d for d in function.decorator_list if id(d) not in route_decorators]
@@ -289,23 +309,26 @@ def _all_nodes(ctx: RuleContext) -> Iterator[ast.AST]:
 
 
 def _needs_event_loop(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
-    """The body uses asyncio/anyio/trio, or sets a context variable: in a worker thread that breaks or is lost."""
+    """The body uses asyncio/anyio/trio or an object one of them created (`anyio.Event()`), or sets a context
+    variable: in a worker thread that breaks or is lost."""
     for node, _ancestors in own_body(function):
         if isinstance(node, (ast.Name, ast.Attribute)):
-            qualified = ctx.qualified_name(node) or ""
+            qualified = ctx.qualified_name(node) or _creator(node, ctx)
             if qualified.split(".", 1)[0] in _EVENT_LOOP_ROOTS:
                 return True
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("set", "reset")
-              and _is_context_variable(node.func.value, ctx)):
+              and _creator(node.func.value, ctx) == "contextvars.ContextVar"):
             return True
     return False
 
 
-def _is_context_variable(node: ast.expr, ctx: RuleContext) -> bool:
+def _creator(node: ast.expr, ctx: RuleContext) -> str:
+    """The qualified name of the callable whose result a variable was assigned (`anyio.Event` for
+    `done = anyio.Event()`), or ""."""
     binding = ctx.names.binding_of(node) if isinstance(node, ast.Name) else None
     if binding is None or binding.kind is not BindingKind.ASSIGNMENT or not isinstance(binding.value, ast.Call):
-        return False
-    return ctx.qualified_name(binding.value.func) == "contextvars.ContextVar"
+        return ""
+    return ctx.qualified_name(binding.value.func) or ""
 
 
 def _is_scheduler(call: ast.Call, ctx: RuleContext) -> bool:

@@ -19,6 +19,7 @@ _SESSION = (
     "from sqlalchemy.orm import Session, sessionmaker\nfrom app.db import engine, get_db, User\napp = FastAPI()\n"
 )
 _LAZY_METHODS = frozenset({"sqlalchemy.orm.Session.query"})  # builds a query; the I/O happens later in the chain
+_FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
 
 
 class BlockingCallInAsync(Rule):
@@ -37,7 +38,9 @@ class BlockingCallInAsync(Rule):
     Names are resolved through imports and aliases, so `import time as t; t.sleep(1)` is found and a parameter
     called `time` is not the module. Code in nested functions and lambdas, functions passed as values to
     `run_in_executor`, `asyncio.to_thread` or `run_in_threadpool`, awaited calls, and `def` path operations
-    (FastAPI runs those in its thread pool) are not flagged.
+    (FastAPI runs those in its thread pool) are not flagged. Neither are pytest tests (`async def test_...`)
+    and fixtures that are not themselves path operations or dependencies: they run on the test's own event
+    loop, which serves no one else.
 
     ## Why is this bad?
     A coroutine runs on the event loop, which serves every request of the worker. While a blocking call waits
@@ -126,6 +129,10 @@ class BlockingCallInAsync(Rule):
               "    async with httpx.AsyncClient() as client:\n        response = await client.get('https://x.org')\n"
               "    return text, response.text\n"),
         Valid("import fastapi\ndef open(name):\n    return name\nasync def f():\n    return open('x')\n"),
+        Valid("import os\nimport pytest\nfrom fastapi import FastAPI\nasync def test_template(tmpdir):\n"
+              "    with open(os.path.join(tmpdir, 'a.html'), 'w') as handle:\n        handle.write('x')\n"
+              "@pytest.fixture\nasync def page(tmpdir):\n    return open(tmpdir / 'a.html').read()\n"
+              "class TestPages:\n    async def test_read(self):\n        assert open('a.html')\n"),
         Valid("import requests\nimport fastapi\nasync def f():\n    session = requests.Session()\n"
               "    session.headers.update({})\n    return session\n"),
     )
@@ -198,6 +205,11 @@ class BlockingCallInAsync(Rule):
         Invalid("import time\n" + _APP + "@app.get('/')\nasync def wait(asyncio):\n    time.sleep(asyncio.delay)\n"),
         Invalid("import os\nfrom starlette.requests import Request\nasync def audit(request: Request):\n"
                 "    os.system('sync')\n"),
+        Invalid("import time\nfrom fastapi import Depends, FastAPI\napp = FastAPI()\nasync def test_mode():\n"
+                "    time.sleep(0)\n@app.get('/', dependencies=[Depends(test_mode)])\ndef read(): ...\n",
+                "import asyncio\nimport time\nfrom fastapi import Depends, FastAPI\napp = FastAPI()\n"
+                "async def test_mode():\n    await asyncio.sleep(0)\n@app.get('/', dependencies=[Depends(test_mode)])\n"
+                "def read(): ...\n"),
         Invalid("import subprocess\n" + _APP + "@app.post('/run')\nasync def run():\n"
                 "    out, _ = subprocess.Popen(['ls'], stdout=-1).communicate()\n    return out\n",
                 "import asyncio\nimport subprocess\n" + _APP + "@app.post('/run')\nasync def run():\n"
@@ -244,9 +256,22 @@ def _convert_to_def(function: ast.AsyncFunctionDef, ctx: RuleContext) -> tuple[F
 
 
 def _in_scope(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
-    if ctx.model.is_endpoint_or_dependency(function) or ctx.model.imports_fastapi:
+    if ctx.model.is_endpoint_or_dependency(function):
         return True
-    return "starlette" in ctx.names.imported_modules()
+    if _is_pytest_function(function, ctx):
+        return False
+    return ctx.model.imports_fastapi or "starlette" in ctx.names.imported_modules()
+
+
+def _is_pytest_function(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
+    """A test (`async def test_...`) or a fixture: it runs on the test's own loop, not the server's."""
+    if function.name.startswith("test"):
+        return True
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if ctx.qualified_name(target) in _FIXTURE_DECORATORS:
+            return True
+    return False
 
 
 def _primary_fix(function: ast.AsyncFunctionDef, blocking: BlockingCall, placement: CallPlacement,

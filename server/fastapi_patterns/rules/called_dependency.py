@@ -88,6 +88,10 @@ class CalledDependency(Rule):
         Valid("from fastapi import Depends\nclass Paginator:\n    def __call__(self): ...\n"
               "def r(p=Depends(Paginator())): ...\n"),
         Valid("from fastapi import Depends\ndef r(db=Depends()): ...\n"),
+        Valid("from functools import partial\nfrom fastapi import Depends\ndef load(kind): ...\n"
+              "def r(v=Depends(partial(load, 'user'))): ...\n"),
+        Valid("from fastapi import Depends\ndef scoped(name):\n    return lambda: name\n"
+              "def r(v=Depends(scoped('a'))): ...\n"),
     )
     INVALID = (
         Invalid(
@@ -112,6 +116,12 @@ class CalledDependency(Rule):
         Invalid(
             _HEADER + "def auth(): ...\n@app.get('/', dependencies=[Depends(auth())])\ndef r(): ...\n",
             _HEADER + "def auth(): ...\n@app.get('/', dependencies=[Depends(auth)])\ndef r(): ...\n",
+        ),
+        Invalid(
+            "from fastapi import APIRouter, Security\nfrom app.auth import current_user\n"
+            "router = APIRouter(dependencies=[Security(current_user(), scopes=['me'])])\n",
+            "from fastapi import APIRouter, Security\nfrom app.auth import current_user\n"
+            "router = APIRouter(dependencies=[Security(current_user, scopes=['me'])])\n",
         ),
     )
 

@@ -73,6 +73,10 @@ class GetEventLoopInCoroutine(Rule):
               "    return pool.get_event_loop()\n"),
         Valid("import asyncio\nasync def f(asyncio):\n    return asyncio.get_event_loop()\n"),
         Valid("import asyncio\nasync def f():\n    return asyncio.get_event_loop  # not called\n"),
+        Valid("import asyncio\ndef get_event_loop():\n    return None\nasync def f():\n    return get_event_loop()\n"),
+        Valid("import asyncio\nasync def f():\n    class Holder:\n        loop = asyncio.get_event_loop()\n"
+              "    return Holder\n"),
+        Valid("import asyncio\nloop = asyncio.get_event_loop()\nasync def f():\n    return loop\n"),
     )
     INVALID = (
         Invalid(
@@ -95,6 +99,28 @@ class GetEventLoopInCoroutine(Rule):
             "import asyncio\nasync def f():\n    a = asyncio.get_event_loop()\n    b = asyncio.get_event_loop()\n",
             "import asyncio\nasync def f():\n    a = asyncio.get_running_loop()\n    b = asyncio.get_running_loop()\n",
             count=2,
+        ),
+        Invalid(
+            "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\nasync def r():\n"
+            "    return await asyncio.get_event_loop().run_in_executor(None, sum, [1])\n",
+            "import asyncio\nfrom fastapi import FastAPI\napp = FastAPI()\n@app.get('/')\nasync def r():\n"
+            "    return await asyncio.get_running_loop().run_in_executor(None, sum, [1])\n",
+        ),
+        Invalid(
+            "import asyncio\ndef outer():\n    async def inner():\n        return asyncio.get_event_loop()\n"
+            "    return inner\n",
+            "import asyncio\ndef outer():\n    async def inner():\n        return asyncio.get_running_loop()\n"
+            "    return inner\n",
+        ),
+        Invalid(
+            "import asyncio\nasync def f():\n    def job(loop=asyncio.get_event_loop()):\n        return loop\n"
+            "    return job\n",
+            "import asyncio\nasync def f():\n    def job(loop=asyncio.get_running_loop()):\n        return loop\n"
+            "    return job\n",
+        ),
+        Invalid(
+            "import asyncio\nasync def f(items):\n    return [asyncio.get_event_loop().time() for _ in items]\n",
+            "import asyncio\nasync def f(items):\n    return [asyncio.get_running_loop().time() for _ in items]\n",
         ),
     )
 

@@ -108,6 +108,17 @@ class PathParameterMismatch(Rule):
         Valid(_H + "class Store:\n    def get(self, path): ...\nstore = Store()\n@store.get('/items/{item_id}')\n"
               "def read(): ...\n"),
         Valid(_H + "@app.get('/items/{item-id}/{ spaced }')\ndef read(): ...\n"),
+        Valid(_H + "from typing import Annotated\n@app.get('/items/{item_ref}')\n"
+              "def read(item: Annotated[int, Path(alias='x', validation_alias='item_ref')]): ...\n"),
+        Valid(_H + "from typing import Annotated\nfrom pydantic import AliasChoices as Choices\n"
+              "item_path = Path(alias='unused', validation_alias=Choices('item_id', 'id'))\n"
+              "Identifier = Annotated[int, item_path]\ndef get_identifier(value: Identifier): ...\n"
+              "@app.get('/items/{item_id}')\ndef read(value: Annotated[int, Depends(get_identifier)]): ...\n"
+              "@app.websocket('/ws/{id}')\nasync def ws(value: Annotated[int, Depends(get_identifier)]): ...\n"
+              "@app.get('/{legacy}')\ndef old(v: Annotated[int, Path(alias='legacy', "
+              "validation_alias=Choices('first', 'second'))]): ...\n"),
+        Valid(_H + "from typing import Annotated\nfrom app.params import item_path\n@app.get('/items/{item_id}')\n"
+              "def read(item: Annotated[int, item_path]): ...\n"),
     )
     INVALID = (
         Invalid(_H + "@app.get('/items/{item_id}')\ndef read(id: int): ...\n",
@@ -118,6 +129,10 @@ class PathParameterMismatch(Rule):
                 _H + "@app.get('/users/{user_id}/files/{name:path}')\nasync def read(user_id: str, name: str): ...\n",
                 count=2, unsafe=True),
         Invalid(_H + "@app.get('/items')\ndef read(item_id: int = Path(ge=1)): ...\n"),
+        Invalid(_H + "from typing import Annotated\n@app.get('/items/{item_id}')\n"
+                "def read(item_id: Annotated[int, Path(validation_alias='ref')]): ...\n", count=2),
+        Invalid(_H + "from typing import Annotated\nitem_path = Path(alias='ref')\nItem = Annotated[int, item_path]\n"
+                "@app.get('/items/{item_id}')\ndef read(item: Item): ...\n", count=2),
         Invalid(_H + "from typing import Annotated\n@app.get('/items/{id}')\n"
                 "def read(item: Annotated[int, Path(alias='item_id')]): ...\n", count=2),
         Invalid("import fastapi as f\nfrom fastapi import APIRouter as R\nr = R()\nclass Views:\n"
@@ -164,15 +179,16 @@ class PathParameterMismatch(Rule):
                     for name in missing:
                         if name not in consumed:
                             self._report_missing(ctx, operation, name)
-            strays = [(arg, name) for arg, name in path_declared(function, ctx.names) if name not in wanted]
+            strays = [(arg, read) for arg, read in path_declared(function, ctx.names)
+                      if not any(name in wanted for name in read)]
             if not strays:
                 continue
             prefixes = prefix_parameters(operation, reader.includes, ctx.model.routers)
-            for arg, name in strays:
-                if prefixes is not None and name not in prefixes:
-                    problem = (f"is declared with `Path()` in `{function.name}()` "
-                               f"but `{operation.path}` has no `{{{name}}}`")
-                    ctx.report(arg, name=name, problem=problem)
+            for arg, read in strays:
+                if prefixes is not None and not any(name in prefixes for name in read):
+                    expected = " or ".join(f"`{{{name}}}`" for name in read)
+                    problem = f"is declared with `Path()` in `{function.name}()` but `{operation.path}` has no {expected}"
+                    ctx.report(arg, name=read[0], problem=problem)
 
     def _report_missing(self, ctx: RuleContext, operation: PathOperation, name: str) -> None:
         function = operation.function

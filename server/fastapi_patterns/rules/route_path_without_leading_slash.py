@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from ..engine.fixes import FixContext
@@ -18,6 +19,10 @@ class RoutePathWithoutLeadingSlash(Rule):
     ## What it does
     Flags a route path literal that is not empty and does not start with `/`, such as
     `@router.get("items")`.
+
+    Routes that only describe an API for OpenAPI are left alone: webhooks (`@app.webhooks.post("new-order")`,
+    whose path is the webhook's name) and callbacks (`"{$callback_url}/events"`, an OpenAPI runtime
+    expression). The app never serves them, so their paths follow other conventions.
 
     ## Why is this bad?
     Starlette compiles the path as written: `"items"` becomes the pattern `^items$`, which no request path
@@ -71,6 +76,9 @@ class RoutePathWithoutLeadingSlash(Rule):
               "@registry.get('items')\ndef f(): ...\n"),
         Valid("from cachetools import Cache\ncache = {}\n@cache.get('items')\ndef f(): ...\n"),
         Valid(_HEADER + "PREFIX = 'items'\n@router.get(PREFIX)\ndef f(): ...\n"),
+        Valid("import fastapi as f\napi = f.FastAPI()\n@api.webhooks.post('new-subscription')\ndef hook(): ...\n"),
+        Valid(_HEADER + "callbacks = APIRouter()\n@callbacks.post('{$callback_url}/invoices/{$request.body.id}')\n"
+              "def notify(): ...\n@router.post('/invoices', callbacks=callbacks.routes)\ndef create(): ...\n"),
     )
     INVALID = (
         Invalid(_HEADER + "@router.get('me')\ndef me(): ...\n", _HEADER + "@router.get('/me')\ndef me(): ...\n"),
@@ -95,14 +103,23 @@ class RoutePathWithoutLeadingSlash(Rule):
             "from fastapi import APIRouter as R\nclass V1(R): ...\nv1 = V1()\n@v1.delete('x')\ndef d(): ...\n",
             "from fastapi import APIRouter as R\nclass V1(R): ...\nv1 = V1()\n@v1.delete('/x')\ndef d(): ...\n",
         ),
+        Invalid(
+            _HEADER + "@router.get('{user_id}')\ndef one(user_id: int): ...\n",
+            _HEADER + "@router.get('/{user_id}')\ndef one(user_id: int): ...\n",
+        ),
+        Invalid(
+            _HEADER + "@app.webhooks.post('new-order')\ndef hook(): ...\n@app.post('orders')\ndef create(): ...\n",
+            _HEADER + "@app.webhooks.post('new-order')\ndef hook(): ...\n@app.post('/orders')\ndef create(): ...\n",
+        ),
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
         for operation in ctx.model.path_operations:
             path, path_node = operation.path, operation.path_node
+            if operation.is_documentation_only:
+                continue
             if path and path_node is not None and not path.startswith("/"):
-                target = path_node
-                ctx.report(target, lambda fixer, target=target: _fix(fixer, target), path=path)
+                ctx.report(path_node, functools.partial(_fix, node=path_node), path=path)
 
 
 def _fix(fixer: FixContext, node: ast.expr) -> list[Edit]:

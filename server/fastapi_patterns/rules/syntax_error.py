@@ -66,11 +66,16 @@ class SyntaxErrorRule(Rule):
     VALID = (
         Valid("from fastapi import FastAPI\napp = FastAPI()\n"),
         Valid("x = (1,\n     2)\n"),
+        Valid("import fastapi\ndef f(command):\n    match command:\n        case {'go': where}:\n"
+              "            return where\n        case _:\n            return (n := 0)\n"),
+        Valid("import fastapi\nasync def f(rows):\n    async with rows as r:\n        return [x async for x in r]\n"),
     )
     INVALID = (
         Invalid("from fastapi import FastAPI\napp = FastAPI(\n"),
         Invalid("import fastapi\ndef f(:\n    pass\n"),
         Invalid("import fastapi\nif True:\nprint('x')\n"),
+        *((Invalid("from fastapi import FastAPI\ntype Handler = FastAPI\n"),) if sys.version_info < (3, 12) else ()),
+        Invalid("import fastapi\ndef f(x):\n    return x +\n"),
     )
 
     def visit(self, node: Any, ctx: RuleContext) -> None:  # pragma: no cover - driven by finding_for
