@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     debug: bool = False
     payments_url: str = "https://payments.example.com/api"
     barista_delay_seconds: float = 0.5
+    jwt_secret: str = "shop-9f2c1e7a4b"
+    database_url: str = "postgresql://shop:hunter22@db.internal:5432/shop"
 
 
 @lru_cache

@@ -31,6 +31,16 @@ class ItemCreate(BaseModel):
     price_cents: int = Field(gt=0)
 
 
+class ItemUpdate(BaseModel):
+    name: str
+    price_cents: int | None = Field(default=None, gt=0)
+    in_stock: bool | None
+
+    class Config:
+        orm_mode = True
+        anystr_strip_whitespace = True
+
+
 class Order(BaseModel):
     id: int
     item_id: int

@@ -339,9 +339,9 @@ class _Collector:
     def _bind_arguments(self, args: ast.arguments, scope: Scope) -> None:
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             self._bind(scope, arg.arg, BindingKind.PARAMETER, arg, annotation=arg.annotation)
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                self._bind(scope, arg.arg, BindingKind.PARAMETER, arg, annotation=arg.annotation)
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                self._bind(scope, star.arg, BindingKind.PARAMETER, star, annotation=star.annotation)
 
 
 _SCOPED: dict[type, Any] = {

@@ -14,8 +14,8 @@ from ..engine.names import BindingKind, FunctionNode
 from ..engine.rule import Invalid, Rule, RuleContext, Valid
 from ..engine.types import Edit, FixSafety, Severity
 from ._call_arguments import append_keyword
+from ._status_codes import status_reference
 
-_STATUS_MODULES = ("fastapi.status", "starlette.status")
 _WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 _PATH_PARAMETER = re.compile(r"\{[^{}]*\}")
 _CREATING_WORDS = (("create",), ("add",), ("new",), ("insert",), ("register",), ("signup",), ("sign", "up"),
@@ -230,32 +230,9 @@ def _builds_response(value: ast.expr, ctx: RuleContext) -> bool:
 
 
 def _fix(fixer: FixContext, operation: PathOperation) -> Optional[list[Edit]]:
-    reference = _status_reference(fixer, operation.decorator)
+    reference = status_reference(fixer, operation.decorator)
     if reference is None:
         return None
     prefix, import_edits = reference
     keyword = append_keyword(fixer, operation.decorator, f"status_code={prefix}.HTTP_201_CREATED")
     return None if keyword is None else [*import_edits, *keyword]
-
-
-def _status_reference(fixer: FixContext, decorator: ast.Call) -> Optional[tuple[str, list[Edit]]]:
-    """How to spell the `status` module at the decorator, and the import edits that makes it usable."""
-    names = fixer.names
-    if names is None:
-        return None
-    anchor = next((n for n in ast.walk(decorator) if isinstance(n, ast.Name)), None)
-    scope = names.scope_of(anchor) if anchor is not None else names.module_scope
-    position = (decorator.lineno, decorator.col_offset)
-    existing = names.lookup("status", scope, position)
-    if existing is not None and existing.kind is BindingKind.IMPORT and existing.qualified_name in _STATUS_MODULES:
-        return "status", []
-    local, edits = fixer.add_import("fastapi", "status")
-    bound = names.lookup(local, scope, position)
-    if bound is None or (bound.kind is BindingKind.IMPORT and bound.qualified_name in _STATUS_MODULES):
-        return local, edits
-    for binding in names.imports():
-        if binding.qualified_name == "fastapi" and binding.scope is names.module_scope:
-            visible = names.lookup(binding.name, scope, position)
-            if visible is binding:
-                return f"{binding.name}.status", []
-    return None

@@ -7,7 +7,7 @@ import requests
 from fastapi import APIRouter, HTTPException, status
 
 from ..deps import CurrentUser, SettingsDep, StoreDep
-from ..schemas import Item, ItemCreate, Order
+from ..schemas import Item, ItemCreate, ItemUpdate, Order
 
 router = APIRouter(prefix="/items", tags=["items"])
 
@@ -49,3 +49,12 @@ async def place_order(item_id: int, quantity: int, store: StoreDep, settings: Se
 @router.get("/{item_id}/share-link")
 def share_link(id: int) -> dict[str, str]:
     return {"url": f"https://shop.example/items/{id}"}
+
+
+@router.patch("/{item_id}")
+def update_item(item_id: int, changes: ItemUpdate, store: StoreDep, user: CurrentUser) -> Item:
+    item = store.items.get(item_id)
+    if item is None:
+        raise HTTPException(status_code=404, detail="Item not found")
+    item.update(changes.dict(exclude_unset=True))
+    return Item.model_validate(item)
