@@ -64,6 +64,9 @@ class Document:
         except SyntaxError as error:
             line = max((error.lineno or 1) - 1, 0)
             column = max((error.offset or 1) - 1, 0)
+            if "\0" in self.source and "null byte" in str(error.msg):  # the parser gives no position for it
+                position = self.position_at(self.source.index("\0"))
+                line, column = position.line, position.column
             if line < len(self.lines):
                 column = min(column, len(self.lines[line]))
             self._syntax = SyntaxProblem(error.msg, line, column)

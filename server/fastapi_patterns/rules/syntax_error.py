@@ -69,6 +69,9 @@ class SyntaxErrorRule(Rule):
         Valid("import fastapi\ndef f(command):\n    match command:\n        case {'go': where}:\n"
               "            return where\n        case _:\n            return (n := 0)\n"),
         Valid("import fastapi\nasync def f(rows):\n    async with rows as r:\n        return [x async for x in r]\n"),
+        Valid("def f(:\n    pass\n"),  # mentions no framework: not parsed at all, so not reported
+        Valid("import fastapi\ntry:\n    pass\nexcept* ValueError:\n    pass\n"),
+        Valid("import fastapi\r\nx = 1\r\n"),
     )
     INVALID = (
         Invalid("from fastapi import FastAPI\napp = FastAPI(\n"),
@@ -76,6 +79,11 @@ class SyntaxErrorRule(Rule):
         Invalid("import fastapi\nif True:\nprint('x')\n"),
         *((Invalid("from fastapi import FastAPI\ntype Handler = FastAPI\n"),) if sys.version_info < (3, 12) else ()),
         Invalid("import fastapi\ndef f(x):\n    return x +\n"),
+        Invalid("import fastapi\nname = 'unterminated\n"),
+        Invalid("import fastapi\ndef f():\n\treturn 1\n        return 2\n"),
+        Invalid("import fastapi\nx = 1\0\n"),
+        *((Invalid("import fastapi\ndef first[T](items: list[T]) -> T:\n    return items[0]\n"),)
+          if sys.version_info < (3, 12) else ()),
     )
 
     def visit(self, node: Any, ctx: RuleContext) -> None:  # pragma: no cover - driven by finding_for
