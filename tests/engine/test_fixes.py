@@ -59,7 +59,7 @@ def test_add_import_keeps_the_block_sorted() -> None:
 def test_add_import_places_stdlib_before_third_party_when_no_stdlib() -> None:
     source = "from fastapi import FastAPI\n"
     _, text = _add_import(source, "asyncio")
-    assert text == "import asyncio\nfrom fastapi import FastAPI\n"
+    assert text == "import asyncio\n\nfrom fastapi import FastAPI\n"
 
 
 def test_add_import_after_docstring_when_no_imports() -> None:
@@ -105,3 +105,15 @@ def test_apply_fixes_leaves_unparsable_file_alone() -> None:
     source = "import fastapi\ndef f(:\n"
     outcome = apply_fixes(source, "m.py", Config())
     assert outcome.source == source and outcome.applied == 0 and outcome.problems
+
+
+def test_add_import_starts_a_new_block_with_blank_lines_around_it() -> None:
+    _, text = _add_import("from __future__ import annotations\nimport fastapi\n", "asyncio")
+    assert text == "from __future__ import annotations\n\nimport asyncio\n\nimport fastapi\n"
+    _, text = _add_import("import os\n\nx = 1\n", "fastapi", "status")
+    assert text == "import os\n\nfrom fastapi import status\n\nx = 1\n"
+
+
+def test_add_import_into_an_unsorted_mixed_block_adds_no_blank_line() -> None:
+    _, text = _add_import("import fastapi as f\nimport typing as t\nx = 1\n", "fastapi", "Query")
+    assert text == "import fastapi as f\nimport typing as t\nfrom fastapi import Query\nx = 1\n"

@@ -124,12 +124,16 @@ class FixContext:
         after = [s for s in top_level if _statement_rank(s) > rank]
         if same_or_before:
             anchor = same_or_before[-1]
+            # a first import of its block is set apart from the block before it by a blank line
+            lead = "" if same_block else newline
             end_line = (anchor.end_lineno or anchor.lineno) - 1
             if end_line + 1 < len(self.document.lines):
-                return self.insert(Position(end_line + 1, 0), line + newline)
-            return self.insert(Position(end_line, len(self.document.lines[end_line])), newline + line)
-        if after:
-            return self.insert(Position(after[0].lineno - 1, 0), line + newline)
+                following = [s for s in after if s.lineno - 1 == end_line + 1]
+                trail = newline if following and not same_block else ""
+                return self.insert(Position(end_line + 1, 0), lead + line + newline + trail)
+            return self.insert(Position(end_line, len(self.document.lines[end_line])), newline + lead + line)
+        if after:  # the first import of an earlier block, before the later blocks, with a blank line between
+            return self.insert(Position(after[0].lineno - 1, 0), line + newline + newline)
         insert_line = 0
         body = tree.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(

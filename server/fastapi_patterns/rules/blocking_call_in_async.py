@@ -163,7 +163,7 @@ class BlockingCallInAsync(Rule):
         Invalid("import requests\n" + _APP + "@app.get('/')\nasync def a(s: requests.Session):\n"
                 "    return s.get('https://x.org')\n@app.get('/b')\nasync def b():\n    session = requests.Session()\n"
                 "    return session.post('https://x.org', json={})\n",
-                "import asyncio\nimport requests\n" + _APP + "@app.get('/')\nasync def a(s: requests.Session):\n"
+                "import asyncio\n\nimport requests\n" + _APP + "@app.get('/')\nasync def a(s: requests.Session):\n"
                 "    return await asyncio.to_thread(s.get, 'https://x.org')\n@app.get('/b')\nasync def b():\n"
                 "    session = requests.Session()\n    return await asyncio.to_thread(session.post, 'https://x.org', "
                 "json={})\n", count=2, unsafe=True, config={"offload-style": "to_thread"}),
@@ -194,7 +194,7 @@ class BlockingCallInAsync(Rule):
                 "['true'], check=True))\n    return await call_next(request)\n", unsafe=True),
         Invalid("from app.legacy import fetch_report\n" + _APP + "@app.get('/r')\nasync def r():\n"
                 "    return fetch_report(2024)\n",
-                "import asyncio\nfrom app.legacy import fetch_report\n" + _APP + "@app.get('/r')\nasync def r():\n"
+                "import asyncio\n\nfrom app.legacy import fetch_report\n" + _APP + "@app.get('/r')\nasync def r():\n"
                 f"    return await {_LOOP}(None, fetch_report, 2024)\n",
                 unsafe=True, config={"blocking-calls": ["app.legacy.fetch_report"]}),
         Invalid("import time\nfrom fastapi import APIRouter\nclass Items:\n    router = APIRouter()\n"

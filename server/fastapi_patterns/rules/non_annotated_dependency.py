@@ -127,12 +127,12 @@ class NonAnnotatedDependency(Rule):
     )
     INVALID = (
         Invalid(_H + "@app.get('/')\ndef r(db: Session = Depends(get_db)): ...\n",
-                _T + _H + "@app.get('/')\ndef r(db: Annotated[Session, Depends(get_db)]): ...\n"),
+                _T + "\n" + _H + "@app.get('/')\ndef r(db: Annotated[Session, Depends(get_db)]): ...\n"),
         Invalid(_H + "@app.get('/')\nasync def r(db=Depends(get_db)): ...\n",
-                _TA + _H + "@app.get('/')\nasync def r(db: Annotated[Any, Depends(get_db)]): ...\n"),
+                _TA + "\n" + _H + "@app.get('/')\nasync def r(db: Annotated[Any, Depends(get_db)]): ...\n"),
         Invalid(_H + "@app.get('/')\ndef r(*, a: str = Query('x', max_length=5), b: int = Query(default=3),\n"
                 "      c: int = Query(...), d: str | None = Query(None), e: int = Query(default=..., gt=0)): ...\n",
-                _T + _H + "@app.get('/')\ndef r(*, a: Annotated[str, Query(max_length=5)] = 'x', "
+                _T + "\n" + _H + "@app.get('/')\ndef r(*, a: Annotated[str, Query(max_length=5)] = 'x', "
                 "b: Annotated[int, Query()] = 3,\n      c: Annotated[int, Query()], "
                 "d: Annotated[str | None, Query()] = None, e: Annotated[int, Query(gt=0)]): ...\n", count=5),
         Invalid("from typing_extensions import Annotated\nimport fastapi as f\napp = f.FastAPI()\n"
@@ -157,18 +157,18 @@ class NonAnnotatedDependency(Rule):
                 "Depends()], user: Annotated[Optional[str], Depends(get_user)]): ...\n", count=3),
         Invalid(_H + "@app.get('/items')\ndef list_items(\n    skip: int = 0,\n    limit: int = 100,\n"
                 "    db: Session = Depends(get_db),  # the session\n    user=Depends(get_db)\n):\n    ...\n",
-                _TA + _H + "@app.get('/items')\ndef list_items(\n"
+                _TA + "\n" + _H + "@app.get('/items')\ndef list_items(\n"
                 "    db: Annotated[Session, Depends(get_db)],  # the session\n"
                 "    user: Annotated[Any, Depends(get_db)],\n    skip: int = 0,\n    limit: int = 100,\n):\n    ...\n",
                 count=2, unsafe=True),
         Invalid("from fastapi import Depends, FastAPI, Query as Q\napp = FastAPI()\n@app.get('/')\n"
                 "def r(q: str = Q(None), db=Depends(get_db), user=Depends(get_db), /, *args, limit: int = 1): ...\n",
-                _TA + "from fastapi import Depends, FastAPI, Query as Q\napp = FastAPI()\n@app.get('/')\n"
+                _TA + "\nfrom fastapi import Depends, FastAPI, Query as Q\napp = FastAPI()\n@app.get('/')\n"
                 "def r(db: Annotated[Any, Depends(get_db)], user: Annotated[Any, Depends(get_db)], "
                 "q: Annotated[str, Q()] = None, /, *args, limit: int = 1): ...\n", count=3, unsafe=True),
         Invalid(_WS + "async def ws(room: str = Path(..., min_length=1), agent: str = Header(None, alias='ua'),\n"
                 "             session: str = Cookie(default_factory=str)): ...\n",
-                _T + _WS + "async def ws(room: Annotated[str, Path(min_length=1)], session: Annotated[str, "
+                _T + "\n" + _WS + "async def ws(room: Annotated[str, Path(min_length=1)], session: Annotated[str, "
                 "Cookie(default_factory=str)], agent: Annotated[str, Header(alias='ua')] = None): ...\n",
                 count=3, unsafe=True),
         Invalid(_H + "@app.get('/')\ndef r(a: int = 1, /, db: Session = Depends(get_db)): ...\n", unsafe=True),

@@ -106,8 +106,8 @@ class OnEventDeprecated(Rule):
     )
     INVALID = (
         Invalid(_H + "\napp = FastAPI()\n\n\n@app.on_event('startup')\nasync def connect():\n    pass\n",
-                _ACM + _H + "\n\n" + _LIFE + "    await connect()\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n\n\n"
-                "async def connect():\n    pass\n", unsafe=True),
+                _ACM + "\n" + _H + "\n\n" + _LIFE + "    await connect()\n    yield\n\n\n"
+                "app = FastAPI(lifespan=lifespan)\n\n\nasync def connect():\n    pass\n", unsafe=True),
         Invalid(
             "import os\nfrom fastapi import FastAPI\n\n# the app\napp = FastAPI(\n    title='shop',\n)\n\n"
             "@app.on_event('startup')\nasync def connect():\n    pass\n\n"
@@ -137,15 +137,16 @@ class OnEventDeprecated(Rule):
                 "    async def f(): ...\n    return application\n", unsafe=True),
         Invalid(_H + "app = FastAPI()\napp.add_event_handler('startup', lambda: print('hi'))\n", unsafe=True),
         Invalid(_H + "lifespan = 1\napp = FastAPI()\n@app.on_event(event_type='startup')\nasync def f(): ...\n",
-                _ACM + _H + "lifespan = 1\n\n\n@asynccontextmanager\nasync def app_lifespan(app: FastAPI):\n"
+                _ACM + "\n" + _H + "lifespan = 1\n\n\n@asynccontextmanager\nasync def app_lifespan(app: FastAPI):\n"
                 "    await f()\n    yield\n\n\napp = FastAPI(lifespan=app_lifespan)\nasync def f(): ...\n", unsafe=True),
         Invalid("from starlette.applications import Starlette\ndef f(app: Starlette):\n"
                 "    app.add_event_handler('startup', print)\n", unsafe=True),
         Invalid(_H + "app = FastAPI()\n@app.on_event('startup')\nasync def f(): ...\nf = None\n", unsafe=True),
         Invalid(_H + "class Shop(FastAPI):\n    pass\napp = Shop(title='shop')\ndef seed(): ...\n"
                 "app.add_event_handler(event_type='startup', func=seed)  # seed the demo data\n",
-                _ACM + _H + "class Shop(FastAPI):\n    pass\n\n\n@asynccontextmanager\nasync def lifespan(app: Shop):\n"
-                "    seed()\n    yield\n\n\napp = Shop(title='shop', lifespan=lifespan)\ndef seed(): ...\n", unsafe=True),
+                _ACM + "\n" + _H + "class Shop(FastAPI):\n    pass\n\n\n@asynccontextmanager\n"
+                "async def lifespan(app: Shop):\n    seed()\n    yield\n\n\napp = Shop(title='shop', lifespan=lifespan)\n"
+                "def seed(): ...\n", unsafe=True),
         Invalid("import fastapi\nclass Plugin:\n    def install(self, app):\n"
                 "        app.add_event_handler('shutdown', self.close)\n", unsafe=True),
     )

@@ -117,7 +117,7 @@ class PydanticV1Method(Rule):
         Invalid(_M + "u = User(name='a')\nv = u.copy(update={'name': 'b'})\n",
                 _M + "u = User(name='a')\nv = u.model_copy(update={'name': 'b'})\n"),
         Invalid(_M + "text = User.schema_json(indent=2)\n",
-                "import json\n" + _M + "text = json.dumps(User.model_json_schema(), indent=2)\n"),
+                "import json\n\n" + _M + "text = json.dumps(User.model_json_schema(), indent=2)\n"),
         Invalid(_M + "    def export(self):\n        return self.dict()\n    @classmethod\n    def load(cls, raw):\n"
                 "        return cls.parse_raw(raw)\n",
                 _M + "    def export(self):\n        return self.model_dump()\n    @classmethod\n"

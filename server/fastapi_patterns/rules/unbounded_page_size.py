@@ -110,7 +110,7 @@ class UnboundedPageSize(Rule):
     )
     INVALID = (
         Invalid(_I + "@app.get('/')\ndef items(limit: int = 20) -> None: ...\n",
-                _T + _I + "@app.get('/')\ndef items(limit: Annotated[int, Query(le=100)] = 20) -> None: ...\n",
+                _T + "\n" + _I + "@app.get('/')\ndef items(limit: Annotated[int, Query(le=100)] = 20) -> None: ...\n",
                 unsafe=True),
         Invalid(_I + "@app.get('/')\ndef items(limit: int = Query(20, ge=1)) -> None: ...\n",
                 _I + "@app.get('/')\ndef items(limit: int = Query(20, ge=1, le=100)) -> None: ...\n", unsafe=True),
@@ -132,7 +132,7 @@ class UnboundedPageSize(Rule):
                 "def items(size: t.Annotated[int, 'rows per page', Query(le=100)] = 10) -> None: ...\n",
                 unsafe=True),
         Invalid(_I + "@app.get('/')\ndef items(*, limit: int) -> None: ...\n",
-                _T + _I + "@app.get('/')\ndef items(*, limit: Annotated[int, Query(le=100)]) -> None: ...\n",
+                _T + "\n" + _I + "@app.get('/')\ndef items(*, limit: Annotated[int, Query(le=100)]) -> None: ...\n",
                 unsafe=True),
         Invalid("from fastapi import FastAPI\napp = FastAPI()\nQuery = 'shadowed'\n@app.get('/')\n"
                 "def items(limit: int = 10) -> None: ...\n", unsafe=True),
@@ -140,7 +140,7 @@ class UnboundedPageSize(Rule):
                 _I + "@app.get('/')\ndef items(limit: int = Query(\n    10,\n    ge=1,\n    le=100,\n)) -> None: ...\n",
                 unsafe=True),
         Invalid(_I + "@app.get('/a')\n@app.get('/b')\ndef items(limit: int = 10) -> None: ...\n",
-                _T + _I + "@app.get('/a')\n@app.get('/b')\n"
+                _T + "\n" + _I + "@app.get('/a')\n@app.get('/b')\n"
                 "def items(limit: Annotated[int, Query(le=100)] = 10) -> None: ...\n",
                 unsafe=True),
     )
