@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_argument("--check", action="store_true", help="check PATHs (default: the current directory)")
     commands.add_argument("--explain", metavar="CODE", help="print a rule's documentation (code or name)")
     commands.add_argument("--list-rules", action="store_true", help="list every rule")
+    commands.add_argument("--routes", action="store_true",
+                          help="print the resolved route table of PATHs (default: the current directory); "
+                               "--format text or json")
     commands.add_argument("--version", action="store_true", help="print the version")
     commands.add_argument("--stdio", action="store_true", help="serve the language server on stdio (default)")
     commands.add_argument("--tcp", action="store_true", help="serve the language server on TCP")
@@ -110,6 +113,8 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
         return explain(args.explain, out, err)
     if args.check:
         return run_check(check_options(args), out, err)
+    if args.routes:
+        return routes(args, out, err)
     _refuse_check_options(args)
     return serve(args, err)
 
@@ -144,6 +149,22 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         force_exclude=args.force_exclude,
         ascii_only=not _speaks_unicode(sys.stdout),
     )
+
+
+def routes(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .checker.routes import FORMATS, RoutesOptions, run_routes
+
+    if args.format not in FORMATS:
+        raise UsageError(f"--routes prints {' or '.join(FORMATS)}, not {args.format}")
+    defaults = build_parser().parse_args([])
+    given = [name for name in _CHECK_ONLY if name not in ("format", "force_exclude")
+             and getattr(args, name) != getattr(defaults, name)]
+    if given or args.host is not None or args.port is not None:
+        option = "--" + (given[0] if given else "host" if args.host is not None else "port").replace("_", "-")
+        raise UsageError(f"{option} does not go with --routes")
+    options = RoutesOptions(paths=tuple(args.paths) or (".",), output_format=args.format,
+                            force_exclude=args.force_exclude, ascii_only=not _speaks_unicode(sys.stdout))
+    return run_routes(options, out, err)
 
 
 def _refuse_check_options(args: argparse.Namespace) -> None:

@@ -1,4 +1,5 @@
-"""The language server object: its state (open documents, settings, config cache, worker pool) and wiring.
+"""The language server object: its state (open documents, settings, config cache, worker pool, workspace
+indexes, hooks between features) and wiring.
 
 `create_server()` builds a `FastApiPatternsServer` and registers every feature module on it; nothing is
 created at import time. The class offers the small services the features share: the settings and
@@ -20,6 +21,8 @@ from pygls.workspace.position_codec import PositionCodec
 from .. import __version__
 from ..engine import Analysis, Config, analyze
 from .documents import OpenDocument
+from .hooks import FeatureHooks
+from .indexing import WorkspaceIndexes
 from .settings import ConfigResolver, EditorSettings
 from .workers import DaemonWorkers
 
@@ -41,6 +44,8 @@ class FastApiPatternsServer(LanguageServer):
         self.configs = ConfigResolver()
         self.executor = DaemonWorkers(ANALYSIS_WORKERS, name="fastapi-patterns-analysis")
         self.pending_messages: list[str] = []
+        self.hooks = FeatureHooks(log_error=lambda text: self.log(text, types.MessageType.Error))
+        self.indexes = WorkspaceIndexes()
         self.ready = False
         self.shutdown_requested = False
 
@@ -134,6 +139,7 @@ class FastApiPatternsServer(LanguageServer):
         for document in self.documents.values():
             document.cancel_pending()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.indexes.shutdown()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -153,11 +159,17 @@ def create_server(analyzer: Analyzer = analyze, debounce_ms: Optional[int] = Non
         diagnostics,
         hover,
         lifecycle,
+        route_hover,
+        route_lens,
+        route_navigation,
+        route_symbols,
         text_sync,
+        workspace_index,
     )
 
     server = FastApiPatternsServer(analyzer, debounce_ms)
-    for feature in (configuration, lifecycle, text_sync, diagnostics, code_actions, hover, completion):
+    for feature in (configuration, lifecycle, text_sync, diagnostics, code_actions, hover, completion,
+                    workspace_index, route_symbols, route_lens, route_hover, route_navigation):
         feature.register(server)
     return server
 

@@ -2,7 +2,8 @@
 
 Clients that support snippets get the templates with their tab stops; the others get the same code with
 every placeholder filled by its default, inserted as plain text. Each item replaces the word typed so far
-(prefixes contain dashes, which most editors do not count as part of a word).
+(prefixes contain dashes, which most editors do not count as part of a word). Providers registered in the
+server's hooks answer first (route paths inside a test client's URL string).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..convert import from_client_position, to_client_range
 from ..server import FastApiPatternsServer
 
 _STATEMENT_START = re.compile(r"^\s*(?P<word>[\w-]*)$")
+TRIGGER_CHARACTERS = ['"', "'", "/"]  # route paths inside test client calls (see the hooks' providers)
 
 
 def register(server: FastApiPatternsServer) -> None:
@@ -38,12 +40,15 @@ def register(server: FastApiPatternsServer) -> None:
             return types.MarkupContent(kind=types.MarkupKind.Markdown, value=f"```python\n{code}\n```")
         return None
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION)
-    def complete(params: types.CompletionParams) -> Optional[types.CompletionList]:
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS))
+    async def complete(params: types.CompletionParams) -> Optional[types.CompletionList]:
         document = server.documents.get(params.text_document.uri)
-        if document is None or not document.is_python or not snippets.SNIPPETS:
+        if document is None or not document.is_python:
             return None
         position = from_client_position(document.lines, server.codec, params.position)
+        provided = await server.hooks.first_answer(server.hooks.completion, document, position)
+        if provided is not None or not snippets.SNIPPETS:
+            return provided  # type: ignore[no-any-return]
         typed = _STATEMENT_START.match(document.lines[position.line][: position.column])
         if typed is None:
             return None

@@ -4,11 +4,14 @@
 `workspace/configuration` is asked for the `fastapi-patterns` section globally and per workspace folder (an
 empty answer keeps what is known), and watchers for configuration files are registered when the client allows.
 `workspace/didChangeConfiguration` carries new settings or, empty, means "ask again". Problems are shown once
-per change with the key they concern; after any change the open documents are checked again.
+per change with the key they concern; after any change the open documents are checked again. `initialized`,
+watched-file and workspace-folder events are passed on to the server's hooks (the workspace index); only
+changes to configuration files reset the configuration.
 """
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any, Optional, Sequence
 
 from lsprotocol import types
@@ -18,6 +21,7 @@ from ..settings import SECTION, EditorSettings, parse_settings, section_of
 from .diagnostics import refresh_all
 
 CONFIG_GLOBS = ("**/pyproject.toml", "**/fastapi-patterns.toml")
+CONFIG_FILE_NAMES = frozenset(glob.rsplit("/", 1)[-1] for glob in CONFIG_GLOBS)
 WATCHER_ID = "fastapi-patterns-config-files"
 
 
@@ -79,6 +83,7 @@ def register(server: FastApiPatternsServer) -> None:
             except Exception as error:  # watching is a convenience: without it, saves still refresh
                 server.log(f"fastapi-patterns: could not watch configuration files: {error}")
         await pull_settings(server)
+        await server.hooks.notify_async(server.hooks.initialized)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(params: types.DidChangeConfigurationParams) -> None:
@@ -90,13 +95,16 @@ def register(server: FastApiPatternsServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
-        server.configs.clear()
-        server.settings_changed()
-        refresh_all(server)
+        if any(PurePath(change.uri).name in CONFIG_FILE_NAMES for change in params.changes):
+            server.configs.clear()
+            server.settings_changed()
+            refresh_all(server)
+        server.hooks.notify(server.hooks.watched_files, params)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
         server.configs.clear()
         server.settings_changed()
         refresh_all(server)
+        server.hooks.notify(server.hooks.folders_changed, params)
         await pull_settings(server)

@@ -3,6 +3,8 @@
 A noqa comment is read with the engine's suppression parser; the code under the cursor is looked up among
 the known rules (other tools' codes in the same comment get no hover). Elsewhere the findings shown for the
 current version (including those carried while the file does not parse) are searched for the position.
+The hover providers registered in the server's hooks (route cards) add their text before the rules' documentation,
+or answer alone where no rule has something to say.
 """
 
 from __future__ import annotations
@@ -46,6 +48,14 @@ def register(server: FastApiPatternsServer) -> None:
             kind = types.MarkupKind.PlainText
         return types.MarkupContent(kind=kind, value=text)
 
+    async def provided_hover(document: OpenDocument, position: Position) -> Optional[types.Hover]:
+        """What another feature shows here (a route card), when no rule has something to say."""
+        answer = await server.hooks.first_answer(server.hooks.hover, document, position)
+        if answer is None:
+            return None
+        text, span = answer
+        return types.Hover(markup(text), to_client_range(document.lines, server.codec, span))
+
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(params: types.HoverParams) -> Optional[types.Hover]:
         document = server.documents.get(params.text_document.uri)
@@ -59,13 +69,16 @@ def register(server: FastApiPatternsServer) -> None:
             return types.Hover(markup(render_rule(RULES_BY_CODE[code])),
                                to_client_range(document.lines, server.codec, span))
         if not is_analysed(server, document):
-            return None
+            return await provided_hover(document, position)
         analysis = await current_analysis(server, document)
         if analysis is None or document.version != version:
             return None
         found = [t for t in document.shown_findings(analysis) if t.span.start <= position <= t.span.end]
         codes = list(dict.fromkeys(t.finding.code for t in found if t.finding.code in RULES_BY_CODE))
         if not codes:
-            return None
+            return await provided_hover(document, position)
         text = "\n\n---\n\n".join(render_rule(RULES_BY_CODE[code]) for code in codes)
+        provided = await server.hooks.first_answer(server.hooks.hover, document, position)
+        if provided is not None and document.version == version:
+            text = f"{provided[0]}\n---\n\n{text}"  # a route card first, then the rules found on it
         return types.Hover(markup(text), to_client_range(document.lines, server.codec, found[0].span))

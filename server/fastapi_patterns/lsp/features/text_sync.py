@@ -2,7 +2,8 @@
 
 Every change is replayed on the server's own text (moving the carried findings of a file that does not parse)
 and schedules a debounced analysis; saving analyses at once. Saving a configuration file forgets the cached
-configuration and re-checks every open document.
+configuration and re-checks every open document. Opening, editing and closing are also announced to the
+subscribers of the server's hooks (the workspace index).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def register(server: FastApiPatternsServer) -> None:
         document = OpenDocument(item.uri, item.text, item.version, item.language_id or "")
         server.documents[item.uri] = document
         schedule(server, document, delay=0.0)
+        server.hooks.notify(server.hooks.document_changed, document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
@@ -38,6 +40,7 @@ def register(server: FastApiPatternsServer) -> None:
             document.apply_change(change, server.codec)
         document.version = params.text_document.version
         schedule(server, document, delay=server.debounce_seconds(document))
+        server.hooks.notify(server.hooks.document_changed, document)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
@@ -57,3 +60,4 @@ def register(server: FastApiPatternsServer) -> None:
         if document is not None:
             document.cancel_pending()
             clear_diagnostics(server, document)
+            server.hooks.notify(server.hooks.document_closed, document)

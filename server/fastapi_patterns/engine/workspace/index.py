@@ -1,0 +1,219 @@
+"""The workspace index: one summary per module, kept current file by file, and the answers built on them.
+
+`WorkspaceIndex` holds the summaries of a set of files under some workspace folders. `set_file` summarises a
+new version of a file unless its content hash is already known (`SummaryCache` is shared, so a renamed or
+copied file costs nothing); `remove_file`, `remove_under` and `rename_file` follow the editor's file events.
+Derived answers (module names, name resolution, the route table, who imports whom) are rebuilt lazily after a
+change, once, however many questions follow. All methods are safe to call from several threads; summaries are
+built outside the lock, so a long build never blocks a reader for more than one file's bookkeeping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from .layout import ProjectLayout
+from .resolve import Resolver
+from .routes import Route, RouteTableBuilder
+from .summarize import summarize
+from .summary import SUMMARY_FORMAT, ModuleSummary
+
+
+def content_hash(source: str) -> str:
+    return hashlib.blake2b(f"{SUMMARY_FORMAT}\0{source}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class SummaryCache:
+    """Summaries by content hash, least recently used evicted past `capacity`."""
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        self.capacity = capacity
+        self._entries: OrderedDict[str, ModuleSummary] = OrderedDict()
+        self._lock = threading.Lock()
+        self.built = 0  # summaries computed (not found in the cache)
+
+    def get_or_build(self, digest: str, source: str, path: str) -> ModuleSummary:
+        with self._lock:
+            found = self._entries.get(digest)
+            if found is not None:
+                self._entries.move_to_end(digest)
+                return found
+        try:
+            summary = summarize(source, path)
+        except (RecursionError, MemoryError, ValueError) as error:
+            summary = ModuleSummary(parsed=False, syntax_error=f"cannot summarise: {type(error).__name__}")
+        with self._lock:
+            self.built += 1
+            self._entries[digest] = summary
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+        return summary
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    path: str
+    digest: str
+    summary: ModuleSummary
+
+
+@dataclass(frozen=True)
+class _Derived:
+    version: int
+    layout: ProjectLayout
+    resolver: Resolver
+    module_names: dict[str, str]
+
+
+class WorkspaceIndex:
+    """Summaries of the Python files under some folders, and the route table they resolve to."""
+
+    def __init__(self, folders: Sequence[str] = (), cache: Optional[SummaryCache] = None) -> None:
+        self.folders = tuple(os.path.abspath(folder) for folder in folders)
+        self.cache = cache if cache is not None else SummaryCache()
+        self._files: dict[str, IndexedFile] = {}
+        self._lock = threading.RLock()
+        self.version = 0
+        self._layout: Optional[tuple[int, ProjectLayout, dict[str, str]]] = None  # (file-set version, layout, names)
+        self._file_set_version = 0
+        self._derived: Optional[_Derived] = None
+        self._routes: Optional[tuple[int, tuple[Route, ...]]] = None
+
+    # -- changes -----------------------------------------------------------------------------------------------
+
+    def set_file(self, path: str, source: str) -> bool:
+        """Index this version of a file; False when it was already indexed with this content."""
+        path = os.path.abspath(path)
+        digest = content_hash(source)
+        current = self._files.get(path)
+        if current is not None and current.digest == digest:
+            return False
+        summary = self.cache.get_or_build(digest, source, path)
+        with self._lock:
+            if path not in self._files:
+                self._file_set_version += 1
+            self._files[path] = IndexedFile(path, digest, summary)
+            self.version += 1
+        return True
+
+    def remove_file(self, path: str) -> bool:
+        with self._lock:
+            if self._files.pop(os.path.abspath(path), None) is None:
+                return False
+            self._file_set_version += 1
+            self.version += 1
+            return True
+
+    def remove_under(self, directory: str) -> list[str]:
+        """Forget every file below a deleted directory; returns their paths."""
+        prefix = os.path.abspath(directory).rstrip(os.sep) + os.sep
+        with self._lock:
+            gone = [path for path in self._files if path.startswith(prefix)]
+            for path in gone:
+                self.remove_file(path)
+            return gone
+
+    def rename_file(self, old: str, new: str, source: Optional[str] = None) -> bool:
+        """Move a file's summary to its new path (re-summarised only when `source` differs)."""
+        with self._lock:
+            entry = self._files.pop(os.path.abspath(old), None)
+            if entry is not None:
+                self._files[os.path.abspath(new)] = IndexedFile(os.path.abspath(new), entry.digest, entry.summary)
+                self._file_set_version += 1
+                self.version += 1
+        if source is not None:
+            self.set_file(new, source)
+        return entry is not None
+
+    # -- contents ----------------------------------------------------------------------------------------------
+
+    @property
+    def paths(self) -> list[str]:
+        with self._lock:
+            return sorted(self._files)
+
+    def summary(self, path: str) -> Optional[ModuleSummary]:
+        entry = self._files.get(os.path.abspath(path))
+        return entry.summary if entry is not None else None
+
+    def summaries(self) -> dict[str, ModuleSummary]:
+        with self._lock:
+            return {path: entry.summary for path, entry in self._files.items()}
+
+    def covers(self, path: str) -> bool:
+        """Whether `path` lies inside one of the index's folders."""
+        path = os.path.abspath(path)
+        return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+
+    # -- derived answers ---------------------------------------------------------------------------------------
+
+    def derived(self) -> _Derived:
+        with self._lock:
+            if self._derived is not None and self._derived.version == self.version:
+                return self._derived
+            if self._layout is None or self._layout[0] != self._file_set_version:
+                layout = ProjectLayout(self.folders, self._files)
+                names = {path: layout.module_name(path) for path in self._files}
+                self._layout = (self._file_set_version, layout, names)
+            _version, layout, names = self._layout
+            summaries = {path: entry.summary for path, entry in self._files.items()}
+            self._derived = _Derived(self.version, layout, Resolver(layout, summaries), names)
+            return self._derived
+
+    @property
+    def resolver(self) -> Resolver:
+        return self.derived().resolver
+
+    def module_name(self, path: str) -> str:
+        derived = self.derived()
+        path = os.path.abspath(path)
+        return derived.module_names.get(path) or derived.layout.module_name(path)
+
+    def routes(self) -> tuple[Route, ...]:
+        """The whole route table, sorted by path and method."""
+        with self._lock:
+            if self._routes is not None and self._routes[0] == self.version:
+                return self._routes[1]
+            derived = self.derived()
+            table = RouteTableBuilder(derived.resolver, dict(derived.resolver.summaries), derived.module_names).build()
+            self._routes = (self.version, table)
+            return table
+
+    def routes_in(self, path: str) -> list[Route]:
+        """Routes declared in one file, in source order."""
+        path = os.path.abspath(path)
+        return sorted((r for r in self.routes() if r.file == path), key=lambda r: (r.decorator_range.line, r.method))
+
+    def dependents(self, path: str) -> set[str]:
+        """Files that import the module at `path`, directly or through other modules."""
+        derived = self.derived()
+        importers: dict[str, set[str]] = {}
+        for importer, summary in derived.resolver.summaries.items():
+            for dotted in summary.imports:
+                target = derived.resolver.resolve_import(importer, dotted)
+                reached = {derived.resolver.module_of(importer, dotted), target.path if target is not None else None}
+                for module in reached - {None, importer}:
+                    importers.setdefault(module, set()).add(importer)  # type: ignore[arg-type]
+        found: set[str] = set()
+        pending = [os.path.abspath(path)]
+        while pending:
+            for importer in importers.get(pending.pop(), ()):
+                if importer not in found:
+                    found.add(importer)
+                    pending.append(importer)
+        found.discard(os.path.abspath(path))
+        return found
+
+
+def build_index(folders: Sequence[str], sources: Iterable[tuple[str, str]],
+                cache: Optional[SummaryCache] = None) -> WorkspaceIndex:
+    """An index of `(path, source)` pairs under `folders`."""
+    index = WorkspaceIndex(folders, cache)
+    for path, source in sources:
+        index.set_file(path, source)
+    return index

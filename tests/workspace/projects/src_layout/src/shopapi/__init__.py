@@ -1,0 +1,1 @@
+"""A shop API in the src layout, built by an application factory."""

@@ -1,0 +1,6 @@
+from pydantic import BaseModel
+
+
+class UserOut(BaseModel):
+    id: int
+    name: str
