@@ -1,0 +1,50 @@
+/**
+ * The extension's entry points: `activate` wires the status item, the commands and the change listeners to a
+ * ServerController and starts the server; `deactivate` stops it. All behaviour lives in `common/`.
+ */
+import * as vscode from 'vscode';
+
+import { fixAll, requestRoutes, RouteRecord, showRoutes } from './common/commands';
+import { logInfo, showOutput } from './common/logging';
+import { ServerController } from './common/server';
+import { ServerStatus } from './common/status';
+import { onInterpreterChange } from './common/vscodeapi';
+
+let controller: ServerController | undefined;
+
+/** What `activate` returns to other extensions (and to the integration tests). */
+export interface FastApiPatternsApi {
+    routes(): Promise<RouteRecord[]>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<FastApiPatternsApi> {
+    const status = new ServerStatus('fastapi-patterns.showOutput');
+    const server = new ServerController(status);
+    controller = server;
+    context.subscriptions.push(
+        status,
+        vscode.commands.registerCommand('fastapi-patterns.restart', () => server.restart()),
+        vscode.commands.registerCommand('fastapi-patterns.fixAll', () => fixAll()),
+        vscode.commands.registerCommand('fastapi-patterns.showOutput', () => showOutput()),
+        vscode.commands.registerCommand('fastapi-patterns.showRoutes', () => showRoutes(server.languageClient)),
+        vscode.workspace.onDidChangeConfiguration((event) => server.onConfigurationChanged(event)),
+        vscode.workspace.onDidChangeWorkspaceFolders(() => server.requestRestart()),
+        await onInterpreterChange(() => {
+            logInfo('the selected Python interpreter changed');
+            server.requestRestart();
+        }),
+    );
+    void server.start(); // not awaited: a pending "Install" message must not hold up activation
+    return {
+        routes: async () => {
+            const client = server.languageClient;
+            return client ? requestRoutes(client) : [];
+        },
+    };
+}
+
+export async function deactivate(): Promise<void> {
+    const server = controller;
+    controller = undefined;
+    await server?.dispose();
+}
