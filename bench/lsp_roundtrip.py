@@ -1,82 +1,107 @@
 """Editor round trip through the real server over stdio: an edit (didChange) until its diagnostics arrive.
 
-Two figures per file size: pull (didChange, then `textDocument/diagnostic`, timed to the answer) and push
-(didChange timed to the `publishDiagnostics` of that version, with the debounce set to zero). Medians are
-printed; the server is the installed `python -m fastapi_patterns`.
+The client here is a minimal JSON-RPC peer that only frames and parses JSON (as editors do natively), so the
+figures are the server's: analysis, conversion and serialisation, not a Python client's object decoding. Two
+figures per file size: pull (didChange, then `textDocument/diagnostic`, timed to the answer) and push (didChange
+timed to the `publishDiagnostics` of that version, the debounce set to zero, for a client without pull support).
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 import statistics
+import subprocess
 import sys
 import time
-
-from lsprotocol import types as lsp
-from pygls.lsp.client import BaseLanguageClient
+from typing import Any, Optional
 
 from generate import generate_module
 
 URI = "file:///bench/module.py"
 
 
-async def _measure(lines: int, repeat: int) -> tuple[float, float]:
-    client = BaseLanguageClient("bench", "1")
-    published: dict[int, asyncio.Future[float]] = {}
+class RawClient:
+    def __init__(self, pull: bool) -> None:
+        self.process = subprocess.Popen([sys.executable, "-m", "fastapi_patterns"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        capabilities: dict[str, Any] = {"textDocument": {"diagnostic": {}}} if pull else {}
+        self.request("initialize", {"processId": None, "rootUri": None, "capabilities": capabilities,
+                                    "initializationOptions": {"debounce-ms": 0}})
+        self.notify("initialized", {})
 
-    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    def on_publish(params: lsp.PublishDiagnosticsParams) -> None:
-        future = published.get(params.version or -1)
-        if future is not None and not future.done():
-            future.set_result(time.perf_counter())
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
 
-    await client.start_io(sys.executable, "-m", "fastapi_patterns")
-    await client.initialize_async(lsp.InitializeParams(
-        capabilities=lsp.ClientCapabilities(),
-        initialization_options={"debounce-ms": 0},
-    ))
-    client.initialized(lsp.InitializedParams())
+    def receive(self) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        length = 0
+        while True:
+            line = self.process.stdout.readline()
+            if line in (b"\r\n", b""):
+                break
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        return json.loads(self.process.stdout.read(length))
+
+    def notify(self, method: str, params: Any) -> None:
+        self.send({"method": method, "params": params})
+
+    def request(self, method: str, params: Any) -> Any:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        while True:
+            message = self.receive()
+            if message.get("id") == self.next_id and "method" not in message:
+                return message.get("result")
+            if "method" in message and "id" in message:  # a request from the server: answer it
+                self.send({"id": message["id"], "result": None})
+
+    def wait_for_publish(self, version: int) -> None:
+        while True:
+            message = self.receive()
+            if message.get("method") == "textDocument/publishDiagnostics" and \
+                    message["params"].get("version") == version:
+                return
+            if "method" in message and "id" in message:
+                self.send({"id": message["id"], "result": None})
+
+    def change(self, version: int, text: str) -> None:
+        self.notify("textDocument/didChange", {"textDocument": {"uri": URI, "version": version},
+                                                "contentChanges": [{"text": text}]})
+
+    def close(self) -> None:
+        self.request("shutdown", None)
+        self.notify("exit", None)
+        self.process.wait(timeout=10)
+
+
+def _measure(lines: int, repeat: int, pull: bool) -> float:
+    client = RawClient(pull)
     text = generate_module(lines)
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        lsp.TextDocumentItem(uri=URI, language_id="python", version=1, text=text)))
-    pull: list[float] = []
-    push: list[float] = []
-    version = 1
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": URI, "languageId": "python", "version": 1,
+                                                             "text": text}})
+    timings: list[float] = []
     for index in range(repeat):
-        # pull: change, then ask
-        version += 1
-        edited = text + f"\n# edit {index}\n"
-        client.text_document_did_change(_change(version, edited))
+        version = index + 2
         start = time.perf_counter()
-        await client.text_document_diagnostic_async(lsp.DocumentDiagnosticParams(
-            text_document=lsp.TextDocumentIdentifier(uri=URI)))
-        pull.append(time.perf_counter() - start)
-        # push: change and wait for that version's publish
-        version += 1
-        loop = asyncio.get_running_loop()
-        published[version] = loop.create_future()
-        start = time.perf_counter()
-        client.text_document_did_change(_change(version, text + f"\n# push {index}\n"))
-        try:
-            done = await asyncio.wait_for(published[version], timeout=30)
-            push.append(done - start)
-        except asyncio.TimeoutError:
-            pass
-    await client.shutdown_async(None)
-    client.exit(None)
-    await client.stop()
-    return statistics.median(pull), statistics.median(push) if push else float("nan")
+        client.change(version, text + f"\n# edit {index}\n")
+        if pull:
+            client.request("textDocument/diagnostic", {"textDocument": {"uri": URI}})
+        else:
+            client.wait_for_publish(version)
+        timings.append(time.perf_counter() - start)
+        time.sleep(0.6)  # a pause in typing, as between real keystrokes' bursts
+    client.close()
+    return statistics.median(timings)
 
 
-def _change(version: int, text: str) -> lsp.DidChangeTextDocumentParams:
-    return lsp.DidChangeTextDocumentParams(
-        text_document=lsp.VersionedTextDocumentIdentifier(uri=URI, version=version),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
-    )
-
-
-def bench_lsp(repeat: int = 20) -> None:
+def bench_lsp(repeat: int = 20, sizes: Optional[tuple[int, ...]] = None) -> None:
     print(f"## language server round trip, didChange to diagnostics (median of {repeat})")
-    for lines in (500, 5000):
-        pull, push = asyncio.run(_measure(lines, repeat))
+    for lines in sizes or (500, 5000):
+        pull = _measure(lines, repeat, pull=True)
+        push = _measure(lines, repeat, pull=False)
         print(f"  {lines:>5} lines: pull {pull * 1000:7.1f} ms   push {push * 1000:7.1f} ms")

@@ -100,16 +100,28 @@ class WorkspaceIndexes:
 
     # -- changes -----------------------------------------------------------------------------------------------
 
-    def update(self, path: str, text: Callable[[], Optional[str]]) -> None:
-        """Re-index `path` soon with what `text()` returns then (None: read it from disk; gone: forget it)."""
+    def update(self, path: str, text: Callable[[], Optional[str]], delay: float = 0.0) -> None:
+        """Re-index `path` soon with what `text()` returns then (None: read it from disk; gone: forget it).
+
+        With a `delay` (a document being typed in), the work waits for that quiet time so that re-indexing never
+        competes with the diagnostics of the keystroke; a query of the index applies pending changes first."""
         with self._lock:
             already = path in self._pending
             self._pending[path] = text
-        if not already:
-            try:
-                self.worker.submit(self._apply_pending, path)
-            except RuntimeError:  # shutting down
-                pass
+        if already:
+            return
+        if delay > 0:
+            timer = threading.Timer(delay, self._submit, args=(path,))
+            timer.daemon = True
+            timer.start()
+        else:
+            self._submit(path)
+
+    def _submit(self, path: str) -> None:
+        try:
+            self.worker.submit(self._apply_pending, path)
+        except RuntimeError:  # shutting down
+            pass
 
     def _apply_pending(self, path: str) -> None:
         with self._lock:

@@ -29,6 +29,9 @@ WATCHER_ID = "fastapi-patterns-python-files"
 PROGRESS_TITLE = "fastapi-patterns: indexing"
 
 
+TYPING_PAUSE = 0.5  # seconds without edits before an open document is re-indexed
+
+
 def workspace_folders(server: FastApiPatternsServer) -> list[str]:
     uris = [folder.uri for folder in server.workspace.folders.values()]
     if not uris and server.workspace.root_uri:
@@ -113,7 +116,7 @@ def register(server: FastApiPatternsServer) -> None:
 
     def on_document(document: OpenDocument) -> None:
         if document.is_python:
-            indexes.update(document.analysis_path, lambda: _open_text(server, document))
+            indexes.update(document.analysis_path, lambda: _open_text(server, document), delay=TYPING_PAUSE)
 
     def on_closed(document: OpenDocument) -> None:
         if document.is_python:
