@@ -107,6 +107,7 @@ class FastApiModel:
     dependency_calls: list[ast.Call] = field(default_factory=list)
     dependencies: dict[int, FunctionNode] = field(default_factory=dict)
     models: dict[str, ast.ClassDef] = field(default_factory=dict)
+    include_calls: list[ast.Call] = field(default_factory=list)  # `<app or router>.include_router(<name>, ...)`
     settings: dict[str, ast.ClassDef] = field(default_factory=dict)
     _operations_by_function: dict[int, list[PathOperation]] = field(default_factory=dict)
 
@@ -147,6 +148,11 @@ class _ModelBuilder:
                 self.classes.append(node)
             elif isinstance(node, ast.Call):
                 self.calls.append(node)
+        self.model.include_calls = [
+            call for call in self.calls
+            if isinstance(call.func, ast.Attribute) and call.func.attr == "include_router"
+            and bool(call.args) and isinstance(call.args[0], ast.Name)
+        ]
         self._classes()
         self._routers()
         for function in self.functions:

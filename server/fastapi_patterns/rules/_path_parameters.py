@@ -120,15 +120,12 @@ def path_declared(function: FunctionNode, names: SymbolTable) -> Iterator[tuple[
 class DependencyReader:
     """Answers "which path-parameter names can the dependencies of this operation consume?" for one module."""
 
-    def __init__(self, tree: ast.Module, names: SymbolTable, source: str) -> None:
+    def __init__(self, tree: ast.Module, names: SymbolTable, source: str, includes: list[ast.Call]) -> None:
         self.tree = tree
+        self.includes = includes
         self.names = names
         self.mentions_path_params = "path_params" in source
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-
-    @functools.cached_property
-    def includes(self) -> list[ast.Call]:
-        return include_calls(self.tree)
 
     @functools.cached_property
     def class_of(self) -> dict[int, ast.ClassDef]:
@@ -244,13 +241,6 @@ class DependencyReader:
             callee = self.names.qualified_name(target.func) or ""
             return callee.startswith(_CONSUMES_NOTHING)
         return False
-
-
-def include_calls(tree: ast.Module) -> list[ast.Call]:
-    """Every `<app or router>.include_router(<name>, ...)` call of the module."""
-    return [node for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "include_router" and bool(node.args) and isinstance(node.args[0], ast.Name)]
 
 
 def prefix_parameters(operation: PathOperation, includes: list[ast.Call],

@@ -11,8 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from ..engine.fastapi_model import PathOperation, RouterInfo, keyword_value
-from ._path_parameters import include_calls
+from ..engine.fastapi_model import FastApiModel, PathOperation, RouterInfo, keyword_value
 
 _MAX_DEPTH = 6
 
@@ -20,9 +19,9 @@ _MAX_DEPTH = 6
 class RouterChain:
     """The include calls of one module, asked about many operations."""
 
-    def __init__(self, tree: ast.Module, routers: dict[str, RouterInfo]) -> None:
-        self.routers = routers
-        self.includes = include_calls(tree)
+    def __init__(self, model: FastApiModel) -> None:
+        self.routers = model.routers
+        self.includes = model.include_calls
 
     def inherited(self, operation: PathOperation, keyword: str) -> list[ast.expr]:
         """Values of `keyword` on the operation's router, on the includes of it, and above them."""

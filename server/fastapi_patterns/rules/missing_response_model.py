@@ -118,7 +118,7 @@ class MissingResponseModel(Rule):
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
-        chain = RouterChain(node, ctx.model.routers)
+        chain = RouterChain(ctx.model)
         for operation in ctx.model.path_operations:
             if operation.is_websocket or operation.is_documentation_only or operation.function.returns is not None:
                 continue

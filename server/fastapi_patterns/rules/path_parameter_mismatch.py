@@ -165,7 +165,7 @@ class PathParameterMismatch(Rule):
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
-        reader = DependencyReader(node, ctx.names, ctx.document.source)
+        reader = DependencyReader(node, ctx.names, ctx.document.source, ctx.model.include_calls)
         for operation in ctx.model.path_operations:
             function = operation.function
             if operation.path is None or operation.path_node is None or function.args.kwarg is not None:

@@ -161,7 +161,7 @@ class UndocumentedHttpException(Rule):
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
-        chain = RouterChain(node, ctx.model.routers)
+        chain = RouterChain(ctx.model)
         by_function: dict[int, list[PathOperation]] = {}
         for operation in ctx.model.path_operations:
             if operation.router is None or operation.is_websocket or operation.is_documentation_only:

@@ -87,7 +87,7 @@ class UndocumentedPathOperation(Rule):
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
-        chain = RouterChain(node, ctx.model.routers)
+        chain = RouterChain(ctx.model)
         for operation in ctx.model.path_operations:
             if operation.is_websocket or chain.hidden_from_schema(operation):
                 continue
