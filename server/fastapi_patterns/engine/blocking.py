@@ -70,6 +70,7 @@ _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 
 AncestorPath = tuple[ast.AST, ...]
+_OWN_BODY = "_fastapi_patterns_own_body"  # the memo lives on the function node, so it dies with its tree
 
 
 # -- the coroutine's own body -----------------------------------------------------------------------------
@@ -81,12 +82,17 @@ def own_body(function: FunctionNode) -> Iterator[tuple[ast.AST, AncestorPath]]:
     Nested `def`/`async def`/`lambda` bodies and class bodies are left out; their decorators, defaults,
     bases and keywords, which the enclosing function evaluates, are kept.
     """
-    stack: list[tuple[ast.AST, AncestorPath]] = [(stmt, ()) for stmt in reversed(function.body)]
-    while stack:
-        node, ancestors = stack.pop()
-        yield node, ancestors
-        path = (*ancestors, node)
-        stack.extend((child, path) for child in reversed(_evaluated_children(node)))
+    cached: Optional[list[tuple[ast.AST, AncestorPath]]] = getattr(function, _OWN_BODY, None)
+    if cached is None:  # computed once per function of a tree, then shared by every rule that asks
+        cached = []
+        stack: list[tuple[ast.AST, AncestorPath]] = [(stmt, ()) for stmt in reversed(function.body)]
+        while stack:
+            node, ancestors = stack.pop()
+            cached.append((node, ancestors))
+            path = (*ancestors, node)
+            stack.extend((child, path) for child in reversed(_evaluated_children(node)))
+        setattr(function, _OWN_BODY, cached)
+    return iter(cached)
 
 
 def ancestors_in(function: FunctionNode, target: ast.AST) -> Optional[AncestorPath]:
