@@ -8,7 +8,7 @@ server with test hooks. Every session is shut down properly at the end, and the 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Sequence
+from typing import Any, AsyncIterator, Optional, Sequence
 
 import pytest
 import pytest_asyncio
@@ -16,12 +16,12 @@ from lsp_helpers import (
     CLIENT_NAMES,
     RecordingClient,
     Session,
+    StartSession,
     initialize_params,
     server_config,
 )
 
 TEST_OPTIONS = {"debounce-ms": 0}
-StartSession = Callable[..., Awaitable[Session]]
 
 
 @pytest_asyncio.fixture

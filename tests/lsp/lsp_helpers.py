@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Awaitable, Callable, Optional, Sequence
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -221,3 +221,6 @@ def apply_edits(text: str, edits: Sequence[types.TextEdit], encoding: str) -> st
     for start, end, new_text in spans:
         text = text[:start] + new_text + text[end:]
     return text
+
+
+StartSession = Callable[..., Awaitable[Session]]  # the type of the `start_session` fixture

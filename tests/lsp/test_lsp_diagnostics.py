@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import StartSession
+from lsp_helpers import StartSession
 from fastapi_patterns.docs import rule_url
 from fastapi_patterns.rules import RULES_BY_CODE
 from lsp_helpers import Session, position_of, range_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import StartSession
+from lsp_helpers import StartSession
 from fastapi_patterns.docs import render_rule
 from fastapi_patterns.rules import RULES_BY_CODE
 from fastapi_patterns.snippets import SNIPPETS

@@ -19,7 +19,7 @@ from pytest_lsp import ClientServerConfig
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES
 
 if TYPE_CHECKING:
-    from conftest import StartSession  # the fixture's type, from this directory's conftest
+    from lsp_helpers import StartSession
 
 PROJECTS = Path(__file__).resolve().parents[1] / "workspace" / "projects"
 GATED_SERVER = Path(__file__).with_name("gated_index_server.py")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import StartSession
+from lsp_helpers import StartSession
 from lsp_helpers import Session
 from lsprotocol import types
 from test_lsp_diagnostics import SOURCE, by_code

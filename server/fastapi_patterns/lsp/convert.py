@@ -46,7 +46,10 @@ def to_client_position(lines: Sequence[str], codec: PositionCodec, position: Pos
         return types.Position(line=last, character=int(codec.client_num_units(lines[last])))
     line = lines[position.line]
     column = min(position.column, len(line))
-    return types.Position(line=position.line, character=int(codec.client_num_units(line[:column])))
+    prefix = line[:column]
+    if prefix.isascii():  # one code unit per character in every encoding: no need to count
+        return types.Position(line=position.line, character=column)
+    return types.Position(line=position.line, character=int(codec.client_num_units(prefix)))
 
 
 def to_client_range(lines: Sequence[str], codec: PositionCodec, span: Span) -> types.Range:

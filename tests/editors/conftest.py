@@ -1,6 +1,0 @@
-"""Lets the editor tests import their shared helper module."""
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
