@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from lsprotocol import types
 
@@ -38,6 +38,17 @@ async def routes_of_document(server: FastApiPatternsServer, document: OpenDocume
         server, _current_routes, server, index_of(server, document), document.analysis_path, document.text
     )
     return result
+
+
+async def current_routes(server: FastApiPatternsServer, uri: str) -> Optional[tuple[OpenDocument, list[Route]]]:
+    """The open Python document at `uri` with its routes, or None when it is not open, not Python, or was edited
+    while the routes were being computed (an answer for a version that is gone is never sent)."""
+    document = server.documents.get(uri)
+    if document is None or not document.is_python:
+        return None
+    version = document.version
+    routes = await routes_of_document(server, document)
+    return None if document.version != version else (document, routes)
 
 
 async def all_routes(server: FastApiPatternsServer, document: OpenDocument) -> list[Route]:

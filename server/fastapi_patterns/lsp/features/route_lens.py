@@ -12,7 +12,7 @@ from typing import Any, Optional
 from lsprotocol import types
 
 from ...engine.workspace import Route
-from ..route_queries import client_range, routes_of_document
+from ..route_queries import client_range, current_routes
 from ..server import FastApiPatternsServer
 
 SHOW_ROUTE = "fastapi-patterns.showRoute"
@@ -47,14 +47,8 @@ def lenses(server: FastApiPatternsServer, routes: list[Route]) -> list[types.Cod
 def register(server: FastApiPatternsServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     async def code_lens(params: types.CodeLensParams) -> Optional[list[types.CodeLens]]:
-        document = server.documents.get(params.text_document.uri)
-        if document is None or not document.is_python:
-            return None
-        version = document.version
-        routes = await routes_of_document(server, document)
-        if document.version != version:
-            return None
-        return lenses(server, routes)
+        found = await current_routes(server, params.text_document.uri)
+        return None if found is None else lenses(server, found[1])
 
     @server.command(SHOW_ROUTE)
     def show_route(arguments: Any) -> None:

@@ -14,7 +14,7 @@ from lsprotocol import types
 
 from ...engine.workspace import Route
 from ..documents import OpenDocument
-from ..route_queries import client_range, route_location, routes_of_document
+from ..route_queries import client_range, current_routes, route_location
 from ..server import FastApiPatternsServer, run_in_worker
 
 MAX_WORKSPACE_SYMBOLS = 500
@@ -76,13 +76,10 @@ def register(server: FastApiPatternsServer) -> None:
     async def on_document_symbols(
         params: types.DocumentSymbolParams,
     ) -> Optional[Union[list[types.DocumentSymbol], list[types.SymbolInformation]]]:
-        document = server.documents.get(params.text_document.uri)
-        if document is None or not document.is_python:
+        found = await current_routes(server, params.text_document.uri)
+        if found is None:
             return None
-        version = document.version
-        routes = await routes_of_document(server, document)
-        if document.version != version:
-            return None
+        document, routes = found
         hierarchical = bool(server.capability(
             ("text_document", "document_symbol", "hierarchical_document_symbol_support"), False))
         return document_symbols(server, document, routes, hierarchical)
