@@ -37,7 +37,8 @@ def _config(case: Valid | Invalid, code: str):
 
 @pytest.mark.parametrize(("rule", "case"), _cases("VALID"))
 def test_valid_case_is_not_flagged(rule, case: Valid) -> None:
-    analysis = analyze(case.code, case.path, _config(case, rule.code))
+    path, workspace = case.project()
+    analysis = analyze(case.code, path, _config(case, rule.code), workspace)
     assert not analysis.failures, analysis.failures
     assert [f for f in analysis.findings if f.code == rule.code] == []
 
@@ -45,14 +46,16 @@ def test_valid_case_is_not_flagged(rule, case: Valid) -> None:
 @pytest.mark.parametrize(("rule", "case"), _cases("INVALID"))
 def test_invalid_case_is_flagged_and_fixed(rule, case: Invalid) -> None:
     config = _config(case, rule.code)
-    analysis = analyze(case.code, case.path, config)
+    path, workspace = case.project()
+    analysis = analyze(case.code, path, config, workspace)
     assert not analysis.failures, analysis.failures
     mine = [f for f in analysis.findings if f.code == rule.code]
     assert len(mine) == case.count, [f.message for f in mine]
     for finding in mine:
         assert rule.code in finding.code and finding.message
         assert finding.span.start <= finding.span.end
-    outcome = apply_fixes(case.code, case.path, config, unsafe=case.unsafe, codes=frozenset({rule.code}))
+    outcome = apply_fixes(case.code, path, config, unsafe=case.unsafe, codes=frozenset({rule.code}),
+                          workspace=workspace)
     if case.fixed is None:
         assert outcome.source == case.code, "a fix was applied where the case expects none"
         return
@@ -60,7 +63,10 @@ def test_invalid_case_is_flagged_and_fixed(rule, case: Invalid) -> None:
     ast.parse(outcome.source)
     if _compiles(case.code):
         compile(outcome.source, "<fixed>", "exec", dont_inherit=True)  # e.g. no `await` left in a plain def
-    after = analyze(outcome.source, case.path, config)
+    if workspace is not None:
+        workspace.set_file(path, outcome.source)
+    after = analyze(outcome.source, path, config, workspace)
     assert [f for f in after.findings if f.code == rule.code] == [], "the fix did not remove the finding"
-    again = apply_fixes(outcome.source, case.path, config, unsafe=case.unsafe, codes=frozenset({rule.code}))
+    again = apply_fixes(outcome.source, path, config, unsafe=case.unsafe, codes=frozenset({rule.code}),
+                        workspace=workspace)
     assert again.source == outcome.source, "fixing twice changed the file again"

@@ -43,7 +43,7 @@ class ExplodingRule(Rule):
             raise RuntimeError("boom")
 
 
-def gated_analyze(source: str, path: str, config: Config) -> Analysis:
+def gated_analyze(source: str, path: str, config: Config, workspace: Any = None) -> Analysis:
     match = GATE.search(source)
     if match is not None:
         gate = Path(match.group(1))
@@ -51,7 +51,7 @@ def gated_analyze(source: str, path: str, config: Config) -> Analysis:
         deadline = time.monotonic() + 30
         while not gate.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
-    result = analyze(source, path, config, rules=[*ALL_RULES, ExplodingRule()])
+    result = analyze(source, path, config, workspace, rules=[*ALL_RULES, ExplodingRule()])
     if match is not None:
         Path(f"{match.group(1)}.finished").touch()
     return result

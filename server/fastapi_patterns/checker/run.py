@@ -17,12 +17,14 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from ..engine.types import Severity
+from ..engine.workspace.index import WorkspaceIndex
 from ..rules import KNOWN_CODES
 from . import formats, reporting
 from .files import discover, display_path
+from .project import build_project_index, project_folders
 from .records import FileResult
 from .settings import ConfigResolver, SelectionOverrides
-from .work import FileTask, Mode, check_file
+from .work import FileTask, Mode, check_file, use_workspace
 
 
 class OutputFormat(str, enum.Enum):
@@ -73,7 +75,9 @@ def run_check(options: CheckOptions, out: TextIO, err: TextIO) -> int:
     mode = Mode(fix=options.fix and not options.diff, diff=options.diff, unsafe=options.unsafe_fixes,
                 build_fixes=machine and not options.statistics and not options.diff)
     tasks = [FileTask(str(source.path), source.display, source.config, mode) for source in discovery.files]
-    results = run_tasks(tasks, options.jobs)
+    folders = project_folders([Path(p) if Path(p).is_absolute() else cwd / p for p in options.paths], cwd)
+    index = build_project_index([(t.path, t.config.max_file_size) for t in tasks], folders, options.jobs)
+    results = run_tasks(tasks, options.jobs, index)
     for line in discovery.problems:
         err.write(line + "\n")
     for result in results:
@@ -85,13 +89,15 @@ def run_check(options: CheckOptions, out: TextIO, err: TextIO) -> int:
     return _exit_code(options, results, bool(discovery.problems))
 
 
-def run_tasks(tasks: Sequence[FileTask], jobs: int) -> list[FileResult]:
-    """Check every task, in order; more than one job uses a process pool (in-process if none can start)."""
+def run_tasks(tasks: Sequence[FileTask], jobs: int, workspace: Optional[WorkspaceIndex] = None) -> list[FileResult]:
+    """Check every task, in order, against the run's workspace index; more than one job uses a process pool
+    (in-process if none can start)."""
+    use_workspace(workspace)
     if jobs <= 1 or len(tasks) < 2:
         return [check_file(task) for task in tasks]
     workers = min(jobs, len(tasks))
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=use_workspace, initargs=(workspace,)) as pool:
             return list(pool.map(check_file, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
     except (OSError, BrokenProcessPool, NotImplementedError):
         return [check_file(task) for task in tasks]

@@ -9,9 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, replace
+from typing import Optional
 
 from ..engine import Config, analyze, apply_fixes
 from ..engine.types import Analysis, FixSafety
+from ..engine.workspace.index import WorkspaceIndex
 from .records import FileResult, Issue
 from .source import SourceText, read_source
 from .writing import WriteRefused, parses, write_if_unchanged
@@ -25,6 +27,15 @@ class Mode:
     diff: bool = False  # compute fixes, print them as a diff, write nothing
     unsafe: bool = False
     build_fixes: bool = False  # the output format prints each finding's fix
+
+
+_workspace: Optional[WorkspaceIndex] = None  # the run's project index, set once per process
+
+
+def use_workspace(index: Optional[WorkspaceIndex]) -> None:
+    """Give this process the run's workspace index (the initializer of each worker process)."""
+    global _workspace
+    _workspace = index
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ def _check(task: FileTask) -> FileResult:
         return _diff(task, source)
     if task.mode.fix:
         return _fix(task, source)
-    return _report(task, analyze(source.text, task.path, task.config))
+    return _report(task, analyze(source.text, task.path, task.config, _workspace))
 
 
 def _report(task: FileTask, analysis: Analysis, fixed: int = 0, errors: tuple[str, ...] = (),
@@ -73,14 +84,14 @@ def _report(task: FileTask, analysis: Analysis, fixed: int = 0, errors: tuple[st
 
 def _fixed_text(task: FileTask, source: SourceText) -> tuple[str, int, Analysis, tuple[str, ...]]:
     """The fixed text, how many fixes it took, its analysis, and notes about fixes that were dropped."""
-    outcome = apply_fixes(source.text, task.path, task.config, unsafe=task.mode.unsafe)
+    outcome = apply_fixes(source.text, task.path, task.config, unsafe=task.mode.unsafe, workspace=_workspace)
     last = outcome.analysis
     notes = tuple(f"{task.display}: {problem}" for problem in outcome.problems if last is None or last.parsed)
     new_text, applied = outcome.source, outcome.applied
     if not outcome.changed or not parses(new_text):
         new_text, applied = source.text, 0
     if last is None or last.source != new_text:
-        last = analyze(new_text, task.path, task.config)
+        last = analyze(new_text, task.path, task.config, _workspace)
     return new_text, applied, last, notes
 
 
@@ -96,7 +107,8 @@ def _fix(task: FileTask, source: SourceText) -> FileResult:
         refused = f"{task.display}: {error}"
     else:
         return _report(task, final, fixed=applied, notes=notes)
-    return _report(task, analyze(source.text, task.path, task.config), errors=(refused,), notes=notes)
+    return _report(task, analyze(source.text, task.path, task.config, _workspace), errors=(refused,),
+                   notes=notes)
 
 
 def _diff(task: FileTask, source: SourceText) -> FileResult:

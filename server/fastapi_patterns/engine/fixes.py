@@ -229,14 +229,14 @@ def allowed(fix: Fix, unsafe: bool) -> bool:
 
 
 def apply_fixes(source: str, path: str, config: "Config", *, unsafe: bool = False, max_rounds: int = 12,
-                codes: Optional[frozenset[str]] = None) -> FixOutcome:
+                codes: Optional[frozenset[str]] = None, workspace: Any = None) -> FixOutcome:
     """Apply every applicable fix, round after round, until nothing changes; the result always parses."""
     from .runner import analyze
 
     outcome = FixOutcome(source)
     strict = _compiles(source)  # a file that compiles must still compile: `await` outside a coroutine parses
     for _ in range(max_rounds):
-        analysis = analyze(outcome.source, path, config)
+        analysis = analyze(outcome.source, path, config, workspace)
         outcome.analysis = analysis
         if not analysis.parsed:
             outcome.problems.append("the file does not parse; no fix applied")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Optional, Sequence, Union
 
 from .config import Config
 from .document import Document
@@ -19,21 +19,46 @@ from .fixes import FixContext
 from .names import FunctionNode, SymbolTable
 from .types import Edit, Finding, Fix, FixSafety, Severity, Span
 
+if TYPE_CHECKING:
+    from .workspace.index import WorkspaceIndex
+    from .workspace.view import WorkspaceView
+
 FRAMEWORK_WORDS = ("fastapi", "starlette", "pydantic", "sqlalchemy", "sqlmodel")
 ScopeOwner = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef]
 
 
+CASE_ROOT = "/fastapi-patterns-case"  # where a case's project lives; never read from disk
+
+
+class _Case:
+    code: str
+    path: str
+    files: Mapping[str, str]
+
+    def project(self) -> tuple[str, Optional["WorkspaceIndex"]]:
+        """The path to analyse the case at, and the index of its project when it has other modules (`files`,
+        by path relative to the project root: the case itself is `path` in the same project)."""
+        if not self.files:
+            return self.path, None
+        from .workspace.index import build_index
+
+        here = f"{CASE_ROOT}/{self.path}"
+        sources = [(f"{CASE_ROOT}/{name}", text) for name, text in self.files.items()]
+        return here, build_index([CASE_ROOT], [*sources, (here, self.code)])
+
+
 @dataclass(frozen=True)
-class Valid:
-    """Code the rule must not flag."""
+class Valid(_Case):
+    """Code the rule must not flag; `files` are the other modules of its project, if any."""
 
     code: str
     config: Mapping[str, Any] = field(default_factory=dict)
     path: str = "app/main.py"
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Invalid:
+class Invalid(_Case):
     """Code the rule must flag `count` times; `fixed` is the whole file after applying every fix of the rule.
 
     `fixed=None` means the rule offers no fix here. `unsafe=True` applies unsafe fixes too.
@@ -45,6 +70,7 @@ class Invalid:
     unsafe: bool = False
     config: Mapping[str, Any] = field(default_factory=dict)
     path: str = "app/main.py"
+    files: Mapping[str, str] = field(default_factory=dict)
 
 
 class Rule:
@@ -80,12 +106,15 @@ class RuleContext:
     """Everything a rule may read while visiting a file, plus `report`."""
 
     def __init__(self, document: Document, names: SymbolTable, model: FastApiModel, config: Config,
-                 fixer: FixContext) -> None:
+                 fixer: FixContext, workspace: Any = None) -> None:
         self.document = document
         self.names = names
         self.model = model
         self.config = config
         self.fixer = fixer
+        self._workspace_given = workspace
+        self._workspace: Optional[WorkspaceView] = None
+        self.asked_workspace = False
         self.scope_stack: Sequence[ScopeOwner] = ()
         self.findings: list[Finding] = []
         self.rule: Optional[Rule] = None
@@ -93,6 +122,23 @@ class RuleContext:
     @property
     def path(self) -> str:
         return self.document.path
+
+    @property
+    def workspace(self) -> "WorkspaceView":
+        """The cross-file view for this file, built on first use (from this file alone when no index was given)."""
+        self.asked_workspace = True
+        if self._workspace is None:
+            from .workspace.index import WorkspaceIndex
+            from .workspace.view import WorkspaceView, standalone_view
+
+            given = self._workspace_given
+            if isinstance(given, WorkspaceView):
+                self._workspace = given
+            elif isinstance(given, WorkspaceIndex):
+                self._workspace = WorkspaceView(given, self.path, complete=given.complete)
+            else:
+                self._workspace = standalone_view(self.path, self.document.source)
+        return self._workspace
 
     # -- where are we ------------------------------------------------------------------------------------
 

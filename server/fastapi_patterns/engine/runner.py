@@ -59,7 +59,10 @@ def _gc_paused() -> Iterator[None]:
 
 def analyze(source: str, path: str = "<unknown>", config: Optional[Config] = None, workspace: Any = None,
             rules: Optional[Sequence[Rule]] = None, module_name: str = "") -> Analysis:
-    """Analyse one version of one file. Never raises for bad input: problems become findings or failures."""
+    """Analyse one version of one file. Never raises for bad input: problems become findings or failures.
+
+    `workspace` is a `WorkspaceIndex` holding the project (or a `WorkspaceView` on it): cross-file rules ask it.
+    Without one, they see this file alone, and rules that must see the whole project stay silent."""
     config = config or Config()
     all_rules = default_rules() if rules is None else rules
     if len(source) > config.max_file_size:
@@ -69,24 +72,25 @@ def analyze(source: str, path: str = "<unknown>", config: Optional[Config] = Non
     if not active:
         return Analysis(path, source, ())
     with _gc_paused():
-        return _analyze_parsed(Document(source, path), config, enabled, active, module_name)
+        return _analyze_parsed(Document(source, path), config, enabled, active, module_name, workspace)
 
 
 def _analyze_parsed(document: Document, config: Config, enabled: Sequence[Rule], active: Sequence[Rule],
-                    module_name: str) -> Analysis:
+                    module_name: str, workspace: Any) -> Analysis:
     tree = document.tree
     if tree is None:
         return _syntax_error_analysis(document, enabled, config)
     names = SymbolTable(tree, module_name)
     model = build_model(tree, names)
-    ctx = RuleContext(document, names, model, config, FixContext(document, names))
+    ctx = RuleContext(document, names, model, config, FixContext(document, names), workspace)
     failures = _walk(names, ctx, active)
     suppressions = parse_suppressions(document)
     findings = sorted(
         (f for f in ctx.findings if not suppressions.suppresses(f.span.start.line, f.code)),
         key=Finding.sort_key,
     )
-    return Analysis(document.path, document.source, tuple(findings), tuple(failures))
+    return Analysis(document.path, document.source, tuple(findings), tuple(failures),
+                    cross_file=ctx.asked_workspace)
 
 
 def _walk(names: SymbolTable, ctx: RuleContext, rules: Sequence[Rule]) -> list[RuleFailure]:

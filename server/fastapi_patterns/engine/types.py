@@ -125,6 +125,7 @@ class Analysis:
     failures: tuple[RuleFailure, ...] = ()
     parsed: bool = True
     skipped: Optional[str] = None
+    cross_file: bool = False  # some rule asked the workspace: other files' changes may change these findings
 
     def fix_for(self, finding: Finding) -> Optional[Fix]:
         if finding.build_fix is None:

@@ -61,8 +61,9 @@ async def _analyse(server: FastApiPatternsServer, document: OpenDocument, versio
                    generation: int) -> Optional[Analysis]:
     config = server.config_for(document)
     try:
+        workspace = server.indexes.index_for(document.fs_path)
         analysis: Analysis = await run_in_worker(
-            server, server.analyzer, document.text, document.analysis_path, config
+            server, server.analyzer, document.text, document.analysis_path, config, workspace
         )
     except Exception as error:  # the engine promises not to raise; if it does, log it and show nothing new
         server.log(f"fastapi-patterns: analysing {document.analysis_path} failed: {type(error).__name__}: {error}",

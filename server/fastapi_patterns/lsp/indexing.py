@@ -45,6 +45,7 @@ class WorkspaceIndexes:
         self.builds: dict[str, "asyncio.Future[None]"] = {}  # folder -> its first build, as the server runs it
         self._pending: dict[str, Callable[[], Optional[str]]] = {}
         self._lock = threading.Lock()
+        self.on_change: Optional[Callable[[WorkspaceIndex], None]] = None  # called on the index worker
 
     # -- which index -------------------------------------------------------------------------------------------
 
@@ -92,7 +93,17 @@ class WorkspaceIndexes:
             if text is not None:
                 index.set_file(path, text)
             progress(done, len(files))
+        self._forget_loose_copies(index)
+        index.complete = True
+        self._changed(index)
         return index
+
+    def _forget_loose_copies(self, index: WorkspaceIndex) -> None:
+        """Drop from the loose index the files a folder's index now owns: a document opened (and asked about)
+        before its folder was added went there, and a stale second copy would list its routes twice."""
+        for path in self.loose.paths:
+            if self.index_for(path) is index:
+                self.loose.remove_file(path)
 
     def submit(self, work: Callable[[], T]) -> "Future[T]":
         """Run `work` on the index worker, after everything queued before it."""
@@ -142,10 +153,15 @@ class WorkspaceIndexes:
         if text is None and index is not self.loose:
             text = self.read_file(path)
         if text is None:
-            if index.remove_file(path) is False:
-                index.remove_under(path)
+            changed = index.remove_file(path) or bool(index.remove_under(path))
         else:
-            index.set_file(path, text)
+            changed = index.set_file(path, text)
+        if changed:
+            self._changed(index)
+
+    def _changed(self, index: WorkspaceIndex) -> None:
+        if self.on_change is not None:
+            self.on_change(index)
 
     def shutdown(self) -> None:
         self.worker.shutdown(wait=False, cancel_futures=True)

@@ -26,7 +26,7 @@ from .indexing import WorkspaceIndexes
 from .settings import ConfigResolver, EditorSettings
 from .workers import DaemonWorkers
 
-Analyzer = Callable[[str, str, Config], Analysis]
+Analyzer = Callable[[str, str, Config, Any], Analysis]  # (source, path, config, workspace index)
 ANALYSIS_WORKERS = 2
 
 

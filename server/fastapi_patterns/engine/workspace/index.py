@@ -28,6 +28,14 @@ def content_hash(source: str) -> str:
     return hashlib.blake2b(f"{SUMMARY_FORMAT}\0{source}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def safe_summarize(source: str, path: str) -> ModuleSummary:
+    """`summarize`, with a file too deep or too large to summarise recorded as unparsed instead of raising."""
+    try:
+        return summarize(source, path)
+    except (RecursionError, MemoryError, ValueError) as error:
+        return ModuleSummary(parsed=False, syntax_error=f"cannot summarise: {type(error).__name__}")
+
+
 class SummaryCache:
     """Summaries by content hash, least recently used evicted past `capacity`."""
 
@@ -37,16 +45,19 @@ class SummaryCache:
         self._lock = threading.Lock()
         self.built = 0  # summaries computed (not found in the cache)
 
+    def __getstate__(self) -> dict[str, object]:  # locks do not cross process boundaries
+        return {**self.__dict__, "_lock": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, _lock=threading.Lock())
+
     def get_or_build(self, digest: str, source: str, path: str) -> ModuleSummary:
         with self._lock:
             found = self._entries.get(digest)
             if found is not None:
                 self._entries.move_to_end(digest)
                 return found
-        try:
-            summary = summarize(source, path)
-        except (RecursionError, MemoryError, ValueError) as error:
-            summary = ModuleSummary(parsed=False, syntax_error=f"cannot summarise: {type(error).__name__}")
+        summary = safe_summarize(source, path)
         with self._lock:
             self.built += 1
             self._entries[digest] = summary
@@ -79,10 +90,17 @@ class WorkspaceIndex:
         self._files: dict[str, IndexedFile] = {}
         self._lock = threading.RLock()
         self.version = 0
+        self.complete = False  # every file of the folders is indexed (set by whoever builds it)
         self._layout: Optional[tuple[int, ProjectLayout, dict[str, str]]] = None  # (file-set version, layout, names)
         self._file_set_version = 0
         self._derived: Optional[_Derived] = None
         self._routes: Optional[tuple[int, tuple[Route, ...]]] = None
+
+    def __getstate__(self) -> dict[str, object]:  # sent to worker processes: locks and derived answers stay
+        return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state, _lock=threading.RLock())
 
     # -- changes -----------------------------------------------------------------------------------------------
 
@@ -100,6 +118,15 @@ class WorkspaceIndex:
             self._files[path] = IndexedFile(path, digest, summary)
             self.version += 1
         return True
+
+    def put_summary(self, path: str, digest: str, summary: ModuleSummary) -> None:
+        """Index a summary built elsewhere (another process) for the file's content with hash `digest`."""
+        with self._lock:
+            path = os.path.abspath(path)
+            if path not in self._files:
+                self._file_set_version += 1
+            self._files[path] = IndexedFile(path, digest, summary)
+            self.version += 1
 
     def remove_file(self, path: str) -> bool:
         with self._lock:
@@ -216,4 +243,5 @@ def build_index(folders: Sequence[str], sources: Iterable[tuple[str, str]],
     index = WorkspaceIndex(folders, cache)
     for path, source in sources:
         index.set_file(path, source)
+    index.complete = True
     return index

@@ -63,6 +63,20 @@ def refresh_all(server: FastApiPatternsServer) -> None:
         schedule(server, document, delay=0.0)
 
 
+def recheck(server: FastApiPatternsServer, documents: list[OpenDocument]) -> None:
+    """Forget the analyses of documents whose cross-file findings may have changed, and show new ones."""
+    for document in documents:
+        document.analysis = None
+    if not documents:
+        return
+    if server.uses_pull_diagnostics:
+        if server.capability(("workspace", "diagnostics", "refresh_support"), False):
+            asyncio.ensure_future(_ask_client_to_pull(server))
+        return
+    for document in documents:
+        schedule(server, document, delay=0.0)
+
+
 async def _ask_client_to_pull(server: FastApiPatternsServer) -> None:
     try:
         await server.workspace_diagnostic_refresh_async(None)

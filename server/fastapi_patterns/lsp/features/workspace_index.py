@@ -4,7 +4,8 @@ After `initialized`, each workspace folder is indexed in the background with `$/
 client has accepted the token through `window/workDoneProgress/create`), and a watcher for Python files is
 registered when the client allows dynamic registration. Open documents are re-indexed as they change; other
 files on `workspace/didChangeWatchedFiles` (created, changed, deleted, renamed: deleted then created).
-Code lenses are refreshed when the index settles. `fastapi-patterns/routes` answers the route table as JSON
+Code lenses are refreshed when the index settles, and open documents whose findings came partly from other files
+are checked again whenever the index changes. `fastapi-patterns/routes` answers the route table as JSON
 (all folders, or the folder of `{"uri": ...}`), after any build in progress.
 """
 
@@ -19,10 +20,12 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ...checker.ignore import has_default_excluded_part
+from ...engine.workspace import WorkspaceIndex
 from ..documents import OpenDocument
 from ..progress import WorkProgress
 from ..route_queries import route_json
 from ..server import FastApiPatternsServer
+from .diagnostics import recheck
 
 ROUTES_REQUEST = "fastapi-patterns/routes"
 WATCHER_ID = "fastapi-patterns-python-files"
@@ -111,6 +114,12 @@ def register(server: FastApiPatternsServer) -> None:
     indexes = server.indexes
 
     async def on_initialized() -> None:
+        loop = asyncio.get_running_loop()
+
+        def changed(index: WorkspaceIndex) -> None:
+            loop.call_soon_threadsafe(_recheck_open_documents, server, index)
+
+        indexes.on_change = changed
         start_indexing(server)
         await watch_python_files(server)
 
@@ -160,6 +169,16 @@ def register(server: FastApiPatternsServer) -> None:
             table = await asyncio.wrap_future(indexes.submit(index.routes))
             records.extend(route_json(server, route) for route in table)
         return records
+
+
+def _recheck_open_documents(server: FastApiPatternsServer, index: WorkspaceIndex) -> None:
+    """After the index changed: re-check the open documents whose last analysis asked the workspace."""
+    if server.shutdown_requested:
+        return
+    stale = [document for document in server.documents.values()
+             if document.analysis is not None and document.analysis[2].cross_file
+             and server.indexes.index_for(document.fs_path) is index]
+    recheck(server, stale)
 
 
 def _open_text(server: FastApiPatternsServer, document: OpenDocument) -> Optional[str]:
