@@ -168,7 +168,8 @@ class RuleContext:
 
     def report(self, where: Union[ast.AST, Span], fix: Optional[FixFactory] = None, *,
                fix_safety: Optional[FixSafety] = None, alternatives: Optional[Callable[[FixContext], Iterable[Fix]]] = None,
-               **message_args: Any) -> None:
+               severity: Optional[Severity] = None, **message_args: Any) -> None:
+        """Record a finding on `where`; `severity` replaces the rule's default for this one (configuration wins)."""
         rule = self.rule
         assert rule is not None, "report() called outside a rule visit"
         span = where if isinstance(where, Span) else self.document.node_span(where)
@@ -186,7 +187,7 @@ class RuleContext:
                 code=rule.code,
                 name=rule.name,
                 message=rule.message.format(**message_args) if message_args else rule.message,
-                severity=self.config.severity_of(rule.code, rule.severity),
+                severity=self.config.severity_of(rule.code, severity or rule.severity),
                 span=span,
                 fix_title=title if fix is not None else None,
                 fix_safety=safety if fix is not None else None,

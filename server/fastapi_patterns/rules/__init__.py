@@ -9,6 +9,7 @@ from ..engine.rule import Rule
 from .async_without_await import AsyncWithoutAwait
 from .asyncclient_app_argument import AsyncclientAppArgument
 from .blocking_call_in_async import BlockingCallInAsync
+from .blocking_call_via_helper import BlockingCallViaHelper
 from .cache_decorator_order import CacheDecoratorOrder
 from .called_dependency import CalledDependency
 from .cors_middleware_order import CorsMiddlewareOrder
@@ -38,6 +39,7 @@ from .sensitive_field_in_response import SensitiveFieldInResponse
 from .sequential_awaits_in_loop import SequentialAwaitsInLoop
 from .session_not_closed import SessionNotClosed
 from .settings_per_request import SettingsPerRequest
+from .shadowed_route import ShadowedRoute
 from .status_code_literal import StatusCodeLiteral
 from .syntax_error import SyntaxErrorRule
 from .unchecked_none_return import UncheckedNoneReturn
@@ -52,6 +54,7 @@ ALL_RULES: tuple[Rule, ...] = (
     SyntaxErrorRule(),
     BlockingCallInAsync(),
     AsyncWithoutAwait(),
+    BlockingCallViaHelper(),
     GetEventLoopInCoroutine(),
     SequentialAwaitsInLoop(),
     PostMissingStatusCode(),
@@ -64,6 +67,7 @@ ALL_RULES: tuple[Rule, ...] = (
     DictRequestBody(),
     UndocumentedHttpException(),
     UncheckedNoneReturn(),
+    ShadowedRoute(),
     CalledDependency(),
     StatusCodeLiteral(),
     RoutePathWithoutLeadingSlash(),

@@ -236,7 +236,7 @@ class BlockingCallInAsync(Rule):
         if function is None:
             return
         blocking = blocking_call(node, ctx.names, ctx.config.blocking_calls)
-        if blocking is None or not _in_scope(function, ctx):
+        if blocking is None or not runs_on_server_loop(function, ctx):
             return
         ancestors = ancestors_in(function, node)
         if ancestors is None:
@@ -255,7 +255,8 @@ def _convert_to_def(function: ast.AsyncFunctionDef, ctx: RuleContext) -> tuple[F
     return (convert,) if convert is not None else ()
 
 
-def _in_scope(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
+def runs_on_server_loop(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
+    """A path operation or dependency, or any coroutine of a FastAPI/Starlette module that is not a pytest test."""
     if ctx.model.is_endpoint_or_dependency(function):
         return True
     if _is_pytest_function(function, ctx):

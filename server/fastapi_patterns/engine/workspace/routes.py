@@ -36,6 +36,7 @@ class RouterLink:
     kind: str  # app | router
     prefix: str  # its own `prefix=`
     include_prefix: str = ""  # the `include_router(prefix=...)`/`mount(path)` that mounts the next link
+    included_at: tuple[str, int] = ("", -1)  # file and line of the call that includes this link in the previous one
 
     @property
     def label(self) -> str:
@@ -242,7 +243,9 @@ class RouteTableBuilder:
             tags = [*_strings(keyword(keywords, "tags")), *tags]
             dependencies = [*_depends(keyword(keywords, "dependencies")), *dependencies]
             include_prefix = ""
+            included_at = ("", -1)
             if edge is not None:
+                included_at = (edge.file, edge.edge.range.line)
                 if edge.edge.mount_path is not None:
                     include_prefix = self._string(edge.file, edge.edge.mount_path, "")
                 else:
@@ -251,7 +254,7 @@ class RouteTableBuilder:
                     dependencies = [*_depends(keyword(edge.edge.keywords, "dependencies")), *dependencies]
                 route_path = include_prefix + route_path
             links.append(RouterLink(key[0], self.module_names.get(key[0], key[0]), key[1], node.kind, own,
-                                    include_prefix))
+                                    include_prefix, included_at))
         mounted = bool(links) and self.nodes[chain[-1][0]].kind == "app"
         response_model = keyword(declaration.keywords, "response_model")
         status_code = keyword(declaration.keywords, "status_code")

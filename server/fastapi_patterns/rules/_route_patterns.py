@@ -1,0 +1,65 @@
+"""Whether one route path matches every URL another matches, as Starlette's router compares them.
+
+A path is split into segments. A whole-segment parameter (`{user_id}`, `{n:int}`) matches one segment its
+convertor accepts; a `{rest:path}` parameter ending the path matches everything after it. Segments that mix text
+and parameters (`{name}.json`) are compared as written: only the same text covers them, which can miss a
+shadowing but never invents one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_PARAMETER = re.compile(r"^\{(\w+)(?::(\w+))?\}$")
+_LITERAL_MATCHES = {
+    "str": re.compile(r"[^/]+"),
+    "int": re.compile(r"[0-9]+"),
+    "float": re.compile(r"[0-9]+(\.[0-9]+)?"),
+    "uuid": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+}
+_CONVERTOR_COVERS = {  # what a parameter of the first convertor accepts of the second's values
+    "str": {"str", "int", "float", "uuid"},
+    "int": {"int"},
+    "float": {"float", "int"},
+    "uuid": {"uuid"},
+}
+
+
+def _parameter(segment: str) -> Optional[str]:
+    """The convertor of a whole-segment parameter (`str` when none is written), or None for other segments."""
+    match = _PARAMETER.match(segment)
+    if match is None:
+        return None
+    return match.group(2) or "str"
+
+
+def _segment_covers(earlier: str, later: str) -> bool:
+    kind, later_kind = _parameter(earlier), _parameter(later)
+    if kind is None:
+        return earlier == later and "{" not in earlier
+    if kind not in _CONVERTOR_COVERS:
+        return False
+    if later_kind is not None:
+        return later_kind in _CONVERTOR_COVERS[kind]
+    if "{" in later or not later:
+        return False
+    return _LITERAL_MATCHES[kind].fullmatch(later) is not None
+
+
+def covers(earlier: str, later: str) -> bool:
+    """Every URL path that `later` matches is matched by `earlier` too."""
+    first, second = earlier.split("/"), later.split("/")
+    for index, segment in enumerate(first):
+        if _parameter(segment) == "path":
+            return index == len(first) - 1 and len(second) >= len(first) - 1 and all(
+                _segment_covers(a, b) for a, b in zip(first[:index], second[:index])
+            ) and not any(_parameter(b) == "path" for b in second[:index])
+    if len(first) != len(second):
+        return False
+    return all(_segment_covers(a, b) for a, b in zip(first, second))
+
+
+def same_pattern(first: str, second: str) -> bool:
+    """The two paths match exactly the same URLs (parameter names aside)."""
+    return covers(first, second) and covers(second, first)
