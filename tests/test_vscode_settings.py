@@ -80,5 +80,5 @@ def test_every_declared_command_is_registered() -> None:
     registered = set(re.findall(r"registerCommand\('([\w.-]+)'", source))
     assert commands == registered == {
         "fastapi-patterns.restart", "fastapi-patterns.fixAll", "fastapi-patterns.showOutput",
-        "fastapi-patterns.showRoutes",
+        "fastapi-patterns.showRoutes", "fastapi-patterns.refreshRoutes",
     }

@@ -45,6 +45,23 @@ async function waitForHttp(url, limitMs) {
     throw new Error(`the VS Code server did not answer at ${url}`);
 }
 
+/** In the page: the visible text of the workbench view whose header reads `title` ('' when it is not shown). */
+function paneText(title) {
+    const wanted = title.toLowerCase();
+    const pane = [...document.querySelectorAll('.pane')].find(
+        (candidate) => (candidate.querySelector('.pane-header')?.textContent ?? '').toLowerCase().includes(wanted));
+    return pane?.querySelector('.pane-body')?.innerText ?? '';
+}
+
+/** In the page: collapse the explorer's file tree, so that the views below it get the room (for screenshots). */
+function collapseFileTree() {
+    const pane = [...document.querySelectorAll('.pane')].find((candidate) => candidate.querySelector('.explorer-folders-view'));
+    const header = pane?.querySelector('.pane-header');
+    if (!header) return 'no file tree';
+    if (header.getAttribute('aria-expanded') === 'true') header.click();
+    return header.getAttribute('aria-expanded') === 'true' ? 'still expanded' : 'collapsed';
+}
+
 async function main() {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fap-vscode-it-'));
     const workspace = path.join(scratch, 'shop');
@@ -94,13 +111,26 @@ async function main() {
         ]);
         await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
 
-        const request = path.join(scratch, 'screenshot-request');
+        // The suite asks for what only the page shows by writing driver-request; the answer goes to driver-answer.
+        const request = path.join(scratch, 'driver-request');
         const poll = setInterval(async () => {
             if (!fs.existsSync(request)) return;
-            const name = fs.readFileSync(request, 'utf8').trim();
+            const asked = JSON.parse(fs.readFileSync(request, 'utf8'));
             fs.rmSync(request);
-            await page.screenshot({ path: path.join(outputDir, name) });
-            fs.writeFileSync(path.join(scratch, 'screenshot-done'), name);
+            let answer = '';
+            try {
+                if (asked.action === 'screenshot') {
+                    await page.screenshot({ path: path.join(outputDir, asked.name) });
+                    answer = asked.name;
+                } else if (asked.action === 'paneText') {
+                    answer = await page.evaluate(paneText, asked.title);
+                } else if (asked.action === 'collapseFileTree') {
+                    answer = await page.evaluate(collapseFileTree);
+                }
+            } catch (error) {
+                answer = `driver error: ${error.message}`;
+            }
+            fs.writeFileSync(path.join(scratch, 'driver-answer'), answer);
         }, 200);
         const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), LIMIT_MS));
         const result = await Promise.race([done, timeout]);

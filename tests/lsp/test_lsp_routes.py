@@ -204,9 +204,31 @@ async def test_routes_request_returns_the_table_with_editor_locations(start_sess
     read_user = table[4]
     assert read_user["uri"] == session.uri(USERS) and read_user["handler"] == "read_user"
     assert read_user["range"]["start"] == {"line": 14, "character": 10}
+    assert read_user["lines"] == {"start": 13, "end": 15}  # decorator to last body line, where its findings are
     assert [link["name"] for link in read_user["routers"]] == ["create_app.<locals>.application", "api_router",
                                                                "router"]
     assert len(await routes_of(session, session.uri(USERS))) == 6
+
+
+async def test_a_document_asked_about_before_indexing_is_listed_once(start_session: StartSession,
+                                                                    tmp_path: Path) -> None:
+    session = await start_session("visual_studio_code", folders=[copy_project(tmp_path)])
+    uri, text = await open_file(session, USERS)  # asked about at once, as an editor does, before any index exists
+    await asyncio.wait_for(session.client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))), WAIT_LIMIT)
+    session.change(uri, [types.TextEdit(range_of(text, '"/{user_id}"', session.encoding), '"/by-id/{user_id}"')])
+    table = await routes_of(session)
+    users = [(r["method"], r["path"]) for r in table if r["uri"] == uri]
+    assert users == [("GET", "/api/v1/users/"), ("POST", "/api/v1/users/"), ("GET", "/api/v1/users/by-id/{user_id}")]
+    assert all(r["mounted"] for r in table)
+
+
+async def test_routes_request_answers_with_the_edit_just_made(start_session: StartSession, tmp_path: Path) -> None:
+    session = await indexed_session(start_session, "visual_studio_code", tmp_path)
+    uri, text = await open_file(session, USERS)
+    session.change(uri, [types.TextEdit(range_of(text, '"/{user_id}"', session.encoding), '"/by-id/{user_id}"')])
+    paths = [r["path"] for r in await routes_of(session)]  # asked at once: no pause for the re-indexing to run
+    assert "/api/v1/users/by-id/{user_id}" in paths and "/api/v1/users/{user_id}" not in paths
 
 
 async def test_index_follows_open_edits_and_watched_files(start_session: StartSession, tmp_path: Path) -> None:

@@ -2,25 +2,17 @@
  * The commands beside Restart Server and Show Output: Fix All applies the server's
  * `source.fixAll.fastapi-patterns` action to the active editor; Show Routes lists the path operations from the
  * server's `fastapi-patterns/routes` request in a quick pick (or, from a server without that request, the
- * workspace's symbols) and opens the chosen handler.
+ * workspace's symbols) and opens the chosen handler. The same routes, grouped by router, fill the routes view.
  */
 import * as vscode from 'vscode';
 import { LanguageClient } from 'vscode-languageclient/node';
 
 import { logWarning } from './logging';
+import { METHOD_NOT_FOUND } from './routeLoading';
+import { requestRoutes, ROUTES_REQUEST } from './routesView';
+import { routeTitle } from './routeTree';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('fastapi-patterns');
-export const ROUTES_REQUEST = 'fastapi-patterns/routes';
-const METHOD_NOT_FOUND = -32601;
-
-export interface RouteRecord {
-    method: string;
-    path: string;
-    handler: string;
-    module?: string;
-    uri: string;
-    range: { start: { line: number; character: number }; end: { line: number; character: number } };
-}
 
 export async function fixAll(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
@@ -48,11 +40,6 @@ export async function fixAll(): Promise<void> {
     }
 }
 
-/** The server's route table (all workspace folders). */
-export function requestRoutes(client: LanguageClient): Promise<RouteRecord[]> {
-    return client.sendRequest<RouteRecord[]>(ROUTES_REQUEST, {});
-}
-
 export async function showRoutes(client: LanguageClient | undefined): Promise<void> {
     if (client === undefined) {
         void vscode.window.showWarningMessage('FastAPI Patterns: the server is not running.');
@@ -62,7 +49,7 @@ export async function showRoutes(client: LanguageClient | undefined): Promise<vo
     try {
         const routes = await requestRoutes(client);
         items = routes.map((route) => ({
-            label: `${route.method} ${route.path}`,
+            label: routeTitle(route),
             description: route.handler,
             detail: route.module,
             location: new vscode.Location(

@@ -3,7 +3,7 @@
  * several keys; the Python extension reports a selection more than once); each request within the quiet period
  * pushes the restart back, and requests made while a restart is running lead to exactly one more afterwards.
  * A failing restart is the caller's to report (it is swallowed here so later requests still run). The timer
- * functions are injected, so tests drive time by hand.
+ * functions are injected, so tests drive time by hand. The routes view coalesces its refreshes the same way.
  */
 
 export interface Timers {

@@ -1,6 +1,7 @@
 /**
  * The status bar item: whether the server is starting, ready, stopped or failed. It shows only while a Python
- * editor is active, and a click opens the output channel.
+ * editor is active, and a click opens the output channel. Other parts (the routes view) follow the state through
+ * `onDidChangeState`.
  */
 import * as vscode from 'vscode';
 
@@ -16,6 +17,8 @@ const PRESENTATION: Record<ServerState, { icon: string; tooltip: string }> = {
 export class ServerStatus implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem;
     private readonly subscription: vscode.Disposable;
+    private readonly stateChanged = new vscode.EventEmitter<ServerState>();
+    readonly onDidChangeState: vscode.Event<ServerState> = this.stateChanged.event;
     state: ServerState = 'stopped';
 
     constructor(showOutputCommand: string) {
@@ -27,6 +30,7 @@ export class ServerStatus implements vscode.Disposable {
     }
 
     set(state: ServerState, detail?: string): void {
+        const changed = state !== this.state;
         this.state = state;
         const { icon, tooltip } = PRESENTATION[state];
         this.item.text = `${icon} FastAPI Patterns`;
@@ -34,9 +38,13 @@ export class ServerStatus implements vscode.Disposable {
         this.item.backgroundColor =
             state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
         this.updateVisibility();
+        if (changed) {
+            this.stateChanged.fire(state);
+        }
     }
 
     dispose(): void {
+        this.stateChanged.dispose();
         this.subscription.dispose();
         this.item.dispose();
     }

@@ -1,13 +1,16 @@
 /**
  * The thin wrapper over the parts of the VS Code and Python extension APIs the client needs: reading settings
- * as inspectors, the active interpreter and its changes, and running pip in a visible terminal. Everything that
- * decides (settings resolution, interpreter choice, restart coalescing) lives in modules without `vscode`.
+ * as inspectors, the active interpreter and its changes, running pip in a visible terminal, our findings per
+ * file and the events after which the routes may differ. Everything that decides (settings resolution,
+ * interpreter choice, restart coalescing, the routes view's grouping and counting) lives in modules without
+ * `vscode`.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { PythonExtension } from '@vscode/python-extension';
 
 import { logWarning } from './logging';
+import type { FindingMark } from './routeTree';
 import { SECTION, SettingInspector } from './settings';
 
 export function settingInspector(scope?: vscode.ConfigurationScope): SettingInspector {
@@ -73,4 +76,50 @@ export async function runInTerminal(name: string, command: string, args: string[
             }
         });
     });
+}
+
+/** The `source` of the diagnostics our server publishes. */
+export const DIAGNOSTIC_SOURCE = 'fastapi-patterns';
+
+/** Our findings in the file at `uri` (as the server spells it); undefined when VS Code has not had it checked. */
+export function findingsOf(uri: string): FindingMark[] | undefined {
+    const parsed = vscode.Uri.parse(uri);
+    const ours = vscode.languages.getDiagnostics(parsed).filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+    const key = parsed.toString();
+    if (ours.length === 0 && !vscode.workspace.textDocuments.some((document) => document.uri.toString() === key)) {
+        return undefined;
+    }
+    return ours.map((diagnostic) => ({ line: diagnostic.range.start.line, code: codeOf(diagnostic) }));
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string {
+    const code = diagnostic.code;
+    return typeof code === 'object' && code !== null ? String(code.value) : String(code ?? '');
+}
+
+/** The file's path relative to its workspace folder, for labels. */
+export function fileLabel(uri: string): string {
+    return vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
+}
+
+/** Calls `listener` after anything that may change the routes or their findings: our diagnostics of Python
+ * files, saved Python documents, and Python files created, changed or deleted on disk. */
+export function onRoutesMayHaveChanged(listener: () => void): vscode.Disposable {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    return vscode.Disposable.from(
+        vscode.languages.onDidChangeDiagnostics((event) => {
+            if (event.uris.some((uri) => uri.path.endsWith('.py') || uri.scheme === 'untitled')) {
+                listener();
+            }
+        }),
+        vscode.workspace.onDidSaveTextDocument((document) => {
+            if (document.languageId === 'python') {
+                listener();
+            }
+        }),
+        watcher,
+        watcher.onDidCreate(listener),
+        watcher.onDidChange(listener),
+        watcher.onDidDelete(listener),
+    );
 }

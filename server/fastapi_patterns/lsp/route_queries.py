@@ -87,7 +87,8 @@ def route_location(server: FastApiPatternsServer, route: Route) -> types.Locatio
 
 
 def route_json(server: FastApiPatternsServer, route: Route) -> dict[str, Any]:
-    """The `--routes --format json` record of a route, plus where to show it in the editor."""
+    """The `--routes --format json` record of a route, plus where to show it in the editor: `uri` and `range`
+    (the handler's name), and `lines` (0-based, first decorator to last body line: where its findings are)."""
     record = route_record(route)
     location = route_location(server, route)
     record["uri"] = location.uri
@@ -95,4 +96,6 @@ def route_json(server: FastApiPatternsServer, route: Route) -> dict[str, Any]:
         "start": {"line": location.range.start.line, "character": location.range.start.character},
         "end": {"line": location.range.end.line, "character": location.range.end.character},
     }
+    first, last = route.function_lines
+    record["lines"] = {"start": first, "end": max(first, last)}
     return record

@@ -6,7 +6,7 @@ registered when the client allows dynamic registration. Open documents are re-in
 files on `workspace/didChangeWatchedFiles` (created, changed, deleted, renamed: deleted then created).
 Code lenses are refreshed when the index settles, and open documents whose findings came partly from other files
 are checked again whenever the index changes. `fastapi-patterns/routes` answers the route table as JSON
-(all folders, or the folder of `{"uri": ...}`), after any build in progress.
+(all folders, or the folder of `{"uri": ...}`), after any build in progress and with the latest edits applied.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from ...checker.ignore import has_default_excluded_part
-from ...engine.workspace import WorkspaceIndex
+from ...engine.workspace import Route, WorkspaceIndex
 from ..documents import OpenDocument
+from ..indexing import WorkspaceIndexes
 from ..progress import WorkProgress
 from ..route_queries import route_json
 from ..server import FastApiPatternsServer
@@ -166,9 +167,15 @@ def register(server: FastApiPatternsServer) -> None:
         chosen = [indexes.index_for(path)] if path is not None else indexes.all()
         records: list[dict[str, Any]] = []
         for index in chosen:
-            table = await asyncio.wrap_future(indexes.submit(index.routes))
+            table = await asyncio.wrap_future(indexes.submit(lambda: _current_table(indexes, index)))
             records.extend(route_json(server, route) for route in table)
         return records
+
+
+def _current_table(indexes: WorkspaceIndexes, index: WorkspaceIndex) -> tuple[Route, ...]:
+    """The index's route table once the changes still waiting for a typing pause are applied (index worker)."""
+    indexes.flush()
+    return index.routes()
 
 
 def _recheck_open_documents(server: FastApiPatternsServer, index: WorkspaceIndex) -> None:
