@@ -84,7 +84,8 @@ class AsyncWithoutAwait(Rule):
     offered when something does, under `@asynccontextmanager`, or for an async generator with a return
     annotation (`AsyncIterator[...]` would no longer be true). Any other decorator besides the route decorators makes the fix
     unsafe, since it may expect a coroutine function. A dependency that `yield`s becomes a plain generator
-    dependency, which FastAPI supports as well. Callers in other files are not seen.
+    dependency, which FastAPI supports as well. Calls from the project's other modules count like calls in the
+    file: when another module calls the function, no fix is offered.
     """
 
     code = "FAP102"
@@ -168,6 +169,12 @@ class AsyncWithoutAwait(Rule):
                 "async def resource():\n    yield 1\n@app.get('/')\ndef read(r=Depends(resource)):\n    return r\n"),
         Invalid(_APP + "@app.get('/é')\nasync  def café():  # ☕\n    return 'ok'\n",
                 _APP + "@app.get('/é')\ndef café():  # ☕\n    return 'ok'\n"),
+        Invalid(_APP + "@app.get('/health')\nasync def health():\n    return 'ok'\n",
+                files={"app/jobs.py": "from app.main import health\nasync def nightly():\n"
+                                      "    return await health()\n"}),
+        Invalid(_APP + "@app.get('/health')\nasync def health():\n    return 'ok'\n",
+                _APP + "@app.get('/health')\ndef health():\n    return 'ok'\n",
+                files={"app/docs.py": "from app.main import health\nENDPOINTS = [health]\n"}),
     )
 
     def visit(self, node: ast.AsyncFunctionDef, ctx: RuleContext) -> None:
@@ -246,6 +253,8 @@ def conversion_safety(function: ast.AsyncFunctionDef, ctx: RuleContext) -> Optio
         return None
     if _needs_event_loop(function, ctx) or (function.returns is not None and _yields(function)):
         return None
+    if scope is not None and scope.parent is ctx.names.module_scope and ctx.workspace.called_from_elsewhere(function.name):
+        return None  # another module calls it, so it awaits or schedules what it returns
     route_decorators = {id(operation.decorator) for operation in ctx.operations(function)}
     others = [d for d in function.decorator_list if id(d) not in route_decorators]
     for decorator in others:

@@ -11,10 +11,13 @@ from ..engine.names import SymbolTable
 from ..engine.rule import Invalid, Rule, RuleContext, Valid
 from ..engine.types import Severity
 from ._pydantic_models import (
-    ClassLookup, ModelField, all_fields, annotation_members, field_call, local_models, response_annotation,
-    response_models, same_file_lookup,
+    ClassLookup, LocalModels, ModelField, all_fields, annotation_members, declared_fields, field_call, local_models,
+    response_annotation, response_models, same_file_lookup,
 )
+from ._remote_response_models import remote_responders
 
+_M = "from pydantic import BaseModel\n"
+_ROUTES = "from fastapi import APIRouter\nrouter = APIRouter()\n"
 _H = "from fastapi import FastAPI\nfrom pydantic import BaseModel\napp = FastAPI()\n"
 _USER = "class User(BaseModel):\n    email: str\n    hashed_password: str\n"
 # Fields a token endpoint answers with by design (OAuth2's token response).
@@ -110,6 +113,14 @@ class SensitiveFieldInResponse(Rule):
         Valid(_H + "class Key(BaseModel):\n    key_id: str\n@app.get('/keys', response_model=list[Key])\n"
               "def keys(): ...\n"),
         Valid(_H + _USER + "@app.get('/u')\ndef read() -> User: ...\n", config={"sensitive-fields": ["ssn"]}),
+        Valid(_M + "class UserIn(BaseModel):\n    password: str\nclass UserOut(BaseModel):\n    email: str\n",
+              path="app/schemas.py",
+              files={"app/users.py": _ROUTES + "from app.schemas import UserIn, UserOut\n"
+                                     "@router.post('/users', response_model=UserOut)\ndef create(u: UserIn): ...\n"}),
+        Valid(_M + "class User(BaseModel):\n    password: str\n", path="app/schemas.py",
+              files={"app/users.py": _ROUTES + "from app.schemas import User\n"
+                                     "@router.get('/u', response_model=User, response_model_exclude={'password'})\n"
+                                     "def read(): ...\n"}),
     )
     INVALID = (
         Invalid(_H + _USER + "@app.get('/users/{user_id}', response_model=User)\ndef read_user(user_id: int): ...\n"),
@@ -129,19 +140,46 @@ class SensitiveFieldInResponse(Rule):
         Invalid(_H + _USER + "@app.get('/u', response_model_exclude={'email'})\ndef read() -> User: ...\n"),
         Invalid(_H + "class U(BaseModel):\n    PASSWORD: str\n@app.get('/u', response_model=dict[str, U])\n"
                 "def read(): ...\n"),
+        Invalid(_M + "class UserBase(BaseModel):\n    password: str\nclass UserOut(UserBase):\n    email: str\n",
+                path="app/schemas.py",
+                files={"app/users.py": _ROUTES + "from app.schemas import UserOut\n"
+                                       "@router.get('/me')\ndef me() -> UserOut: ...\n"}),
+        Invalid(_M + "class User(BaseModel):\n    api_key: str\n", path="app/schemas.py",
+                files={"app/__init__.py": "", "app/users.py": _ROUTES + "from app import schemas\n"
+                       "@router.get('/a', response_model=list[schemas.User])\ndef a(): ...\n"
+                       "@router.get('/b')\ndef b() -> 'schemas.User': ...\n"}),
+        Invalid(_M + "class Keyed(BaseModel):\n    private_key: str\n", path="app/base.py",
+                files={"app/schemas.py": "from app.base import Keyed\nclass Out(Keyed):\n    name: str\n",
+                       "app/users.py": _ROUTES + "from app.schemas import Out\n@router.get('/o')\ndef o() -> Out: ...\n"}),
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
         patterns = tuple(p.lower() for p in ctx.config.sensitive_fields)
         local = local_models(ctx.names)
         exposed = exposed_fields(ctx.model.path_operations, same_file_lookup(ctx), ctx.names, patterns)
+        senders: dict[int, tuple[ModelField, list[str]]] = {}
         for field, operations in exposed:
-            if not local.is_model(field.owner):
-                continue  # declared in another module: reported there
-            first = operations[0]
-            others = f" and {len(operations) - 1} other route(s)" if len(operations) > 1 else ""
-            ctx.report(field.node.target, field=field.name, model=field.owner.name,
-                       operation=_describe(first), others=others)
+            if local.is_model(field.owner):  # else declared in another module: reported there
+                senders[id(field.node)] = (field, [_describe(operation) for operation in operations])
+        candidates = {(cls.name, field.name): field for cls in _module_models(ctx, local)
+                      for field in declared_fields(cls, ctx.names) if _is_sensitive(field, ctx.names, patterns)}
+        if candidates:
+            remote = remote_responders(ctx.workspace, {name for name, _field in candidates})
+            for key, routes in remote.items():
+                field = candidates[key]
+                entry = senders.setdefault(id(field.node), (field, []))
+                entry[1].extend(f"`{route.handler}` ({route.method} {route.path}, in {route.module})"
+                                for route in routes)
+        for field, described in sorted(senders.values(), key=lambda entry: entry[0].node.lineno):
+            others = f" and {len(described) - 1} other route(s)" if len(described) > 1 else ""
+            ctx.report(field.node.target, field=field.name, model=field.owner.name, operation=described[0],
+                       others=others)
+
+
+def _module_models(ctx: RuleContext, local: LocalModels) -> list[ast.ClassDef]:
+    """The file's top-level Pydantic model classes (the ones other modules can import)."""
+    return [statement for statement in ctx.document.tree.body  # type: ignore[union-attr]
+            if isinstance(statement, ast.ClassDef) and local.is_model(statement)]
 
 
 def exposed_fields(operations: Iterable[PathOperation], lookup: ClassLookup, names: SymbolTable,

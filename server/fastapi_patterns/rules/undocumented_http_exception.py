@@ -10,12 +10,15 @@ from ..engine.blocking import own_body
 from ..engine.fastapi_model import PathOperation, keyword_value, literal_string
 from ..engine.rule import Invalid, Rule, RuleContext, Valid
 from ..engine.types import FixSafety, Severity
-from ._declared_responses import can_document, declared_codes, document_code
+from ._declared_responses import DeclaredCodes, can_document, declared_codes, document_code
+from ._inherited_responses import inherited_codes
 from ._router_chain import RouterChain
 from ._status_codes import HTTP_EXCEPTIONS, http_exception_code, reason_phrase, status_code_of
 
 _H = "from fastapi import FastAPI, HTTPException, status\napp = FastAPI()\n"
 _NF = "{status.HTTP_404_NOT_FOUND: {\"description\": \"Not Found\"}}"
+_R = "from fastapi import APIRouter, HTTPException\nrouter = APIRouter()\n"
+_RAISES = _R + "@router.get('/{item_id}')\ndef read(item_id: int) -> None:\n    raise HTTPException(404, 'Gone')\n"
 _UNPROCESSABLE = 422  # FastAPI documents it itself for any route that reads parameters
 
 
@@ -25,13 +28,15 @@ class UndocumentedHttpException(Rule):
     Flags a `raise HTTPException(...)` in a path operation's own body whose status code (an int literal or a
     `status.HTTP_*` constant, positional or `status_code=`) is not declared in `responses=` of the route
     decorator, of its router (`APIRouter(responses=...)`), of an `include_router(..., responses=...)` that
-    mounts it or of the app (`FastAPI(responses=...)`), as far as the same module shows them. Keys may be
+    mounts it or of the app (`FastAPI(responses=...)`), wherever in the project those are written (the include
+    chain is followed across modules). Keys may be
     int literals, `status` constants, numeric strings, ranges such as `"4XX"`, or `"default"`. The
     diagnostic sits on the `raise`.
 
     Left alone: raises in nested functions and in dependencies, codes held in variables, `422` in a route
-    that has parameters (FastAPI documents it already), routes whose `responses=` cannot be read
-    statically, routes on a router imported from another module, and routes kept out of the schema with
+    that has parameters (FastAPI documents it already), routes whose `responses=` (here or on an include in
+    another module) cannot be read statically, routes on a router imported from another module, and routes
+    kept out of the schema with
     `include_in_schema=False` (on the route, its router or the include).
 
     ## Why is this bad?
@@ -111,8 +116,23 @@ class UndocumentedHttpException(Rule):
               "@ui.get('/other', include_in_schema=False)\ndef other() -> str:\n    raise HTTPException(404)\n"),
         Valid(_H + "OPTIONS = {'responses': {404: {}}}\n@app.get('/', **OPTIONS)\ndef one() -> None:\n"
               "    raise HTTPException(404)\n"),
+        Valid(_RAISES, path="app/items.py",
+              files={"app/main.py": "from fastapi import FastAPI\nfrom app import items\napp = FastAPI()\n"
+                                   "app.include_router(items.router, responses={404: {'description': 'No'}})\n"}),
+        Valid(_RAISES, path="app/items.py",
+              files={"app/main.py": "from fastapi import FastAPI\nfrom app import items\n"
+                                   "app = FastAPI(responses={'4XX': {'description': 'Client error'}})\n"
+                                   "app.include_router(items.router)\n"}),
+        Valid(_RAISES, path="app/items.py",
+              files={"app/main.py": "from fastapi import FastAPI\nfrom app import items\nfrom app.docs import COMMON\n"
+                                   "app = FastAPI()\napp.include_router(items.router, responses=COMMON)\n"}),
     )
     INVALID = (
+        Invalid(_RAISES, _RAISES.replace("@router.get('/{item_id}')",
+                                         "@router.get('/{item_id}', responses={404: {\"description\": \"Gone\"}})"),
+                path="app/items.py",
+                files={"app/main.py": "from fastapi import FastAPI\nfrom app import items\napp = FastAPI()\n"
+                                     "app.include_router(items.router, responses={401: {'description': 'Who?'}})\n"}),
         Invalid(_H + "@app.get('/')\ndef one() -> None:\n    raise HTTPException(status.HTTP_404_NOT_FOUND)\n",
                 _H + f"@app.get('/', responses={_NF})\ndef one() -> None:\n"
                 "    raise HTTPException(status.HTTP_404_NOT_FOUND)\n"),
@@ -177,6 +197,7 @@ class UndocumentedHttpException(Rule):
         if any(codes is None for _, codes in declared):
             return
         function = operations[0].function
+        elsewhere: list[Optional[DeclaredCodes]] = []  # what other modules' includes document, asked once
         has_parameters = bool(function.args.args or function.args.kwonlyargs or function.args.posonlyargs)
         for child, _ in own_body(function):
             if not (isinstance(child, ast.Raise) and isinstance(child.exc, ast.Call)):
@@ -189,6 +210,10 @@ class UndocumentedHttpException(Rule):
                 continue
             missing = [op for op, codes in declared if codes is not None and not codes.covers(code)]
             if not missing:
+                continue
+            if not elsewhere:
+                elsewhere.append(inherited_codes(ctx.workspace, function.name))
+            if elsewhere[0] is None or elsewhere[0].covers(code):
                 continue
             description = _detail(child.exc) or reason_phrase(code)
             fix = None

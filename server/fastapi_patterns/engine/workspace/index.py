@@ -95,9 +95,10 @@ class WorkspaceIndex:
         self._file_set_version = 0
         self._derived: Optional[_Derived] = None
         self._routes: Optional[tuple[int, tuple[Route, ...]]] = None
+        self._called: Optional[tuple[int, dict[tuple[str, str], frozenset[str]]]] = None
 
     def __getstate__(self) -> dict[str, object]:  # sent to worker processes: locks and derived answers stay
-        return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None}
+        return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None, "_called": None}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, _lock=threading.RLock())
@@ -215,6 +216,23 @@ class WorkspaceIndex:
         """Routes declared in one file, in source order."""
         path = os.path.abspath(path)
         return sorted((r for r in self.routes() if r.file == path), key=lambda r: (r.decorator_range.line, r.method))
+
+    def called_functions(self) -> dict[tuple[str, str], frozenset[str]]:
+        """For every function of the user's that something calls: (file, qualified name) -> the calling files."""
+        with self._lock:
+            if self._called is not None and self._called[0] == self.version:
+                return self._called[1]
+            resolver = self.derived().resolver
+            found: dict[tuple[str, str], set[str]] = {}
+            for caller_path, summary in resolver.summaries.items():
+                uses = [*summary.calls, *(call for function in summary.functions for call in function.calls)]
+                for call in uses:
+                    target = resolver.resolve(caller_path, call.ref)
+                    if target is not None and target.kind == "symbol" and target.path and not target.attributes:
+                        found.setdefault((target.path, target.name), set()).add(caller_path)
+            table = {key: frozenset(files) for key, files in found.items()}
+            self._called = (self.version, table)
+            return table
 
     def dependents(self, path: str) -> set[str]:
         """Files that import the module at `path`, directly or through other modules."""

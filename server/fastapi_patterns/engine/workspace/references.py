@@ -97,6 +97,8 @@ def value_of(node: ast.expr, document: Document, names: SymbolTable) -> Value:
                      True)
     if isinstance(node, (ast.List, ast.Tuple)):
         return Value(text, depends=tuple(t for t in (depends_target(e, document, names) for e in node.elts) if t))
+    if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
+        return Value(text, keys=tuple(document.node_text(key) for key in node.keys if key is not None))
     return Value(text, ref=reference(node, names))
 
 

@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-SUMMARY_FORMAT = 4  # bump when the shape below changes: summaries are cached by (format, content hash)
+SUMMARY_FORMAT = 5  # bump when the shape below changes: summaries are cached by (format, content hash)
 
 
 class RefKind(enum.Enum):
@@ -55,6 +55,7 @@ class Value:
     is_literal: bool = False
     ref: Optional[Ref] = None
     depends: tuple[str, ...] = ()
+    keys: Optional[tuple[str, ...]] = None  # for a dict literal without `**`: its keys' source text
 
 
 Keywords = tuple[tuple[str, Value], ...]

@@ -110,6 +110,11 @@ class WorkspaceView:
     def callers_of(self, path: str, function: str) -> list[CallSite]:
         return callers_of(self.resolver, path, function)
 
+    def called_from_elsewhere(self, function: str) -> bool:
+        """Whether a module other than this file calls its top-level `function` (answered for the whole
+        workspace at once, then cached until the index changes)."""
+        return bool(self.index.called_functions().get((self.path, function), frozenset()) - {self.path})
+
     # -- routes ------------------------------------------------------------------------------------------------
 
     def routes(self) -> tuple[Route, ...]:
