@@ -13,7 +13,7 @@ import ast
 import functools
 import re
 import sys
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 from ..engine.fastapi_model import (
     DEPENDS, PARAM_MARKERS, PathOperation, RouterInfo, annotated_parts, iter_parameters, keyword_value,
@@ -120,7 +120,9 @@ def path_declared(function: FunctionNode, names: SymbolTable) -> Iterator[tuple[
 class DependencyReader:
     """Answers "which path-parameter names can the dependencies of this operation consume?" for one module."""
 
-    def __init__(self, tree: ast.Module, names: SymbolTable, source: str, includes: list[ast.Call]) -> None:
+    def __init__(self, tree: ast.Module, names: SymbolTable, source: str, includes: list[ast.Call],
+                 remote: Optional[Callable[[ast.expr], Optional[set[str]]]] = None) -> None:
+        self.remote = remote  # what a dependency defined in another module consumes (None: unknown)
         self.tree = tree
         self.includes = includes
         self.names = names
@@ -205,7 +207,9 @@ class DependencyReader:
         target = marker.args[0] if marker.args else keyword_value(marker, "dependency")
         function = self._local_function(target)
         if function is None:
-            return set() if self._consumes_nothing(target) else None
+            if self._consumes_nothing(target):
+                return set()
+            return self.remote(target) if self.remote is not None and target is not None else None
         if id(function) in seen:
             return set()
         seen.add(id(function))

@@ -25,13 +25,14 @@ class PathParameterMismatch(Rule):
     """
     ## What it does
     Flags a `{name}` (or `{name:converter}`) in a route path that neither the handler nor a dependency
-    defined in the same file takes as a parameter, and a handler parameter declared with `Path(...)`
+    defined in the same file, or in another module of the project, takes as a parameter, and a handler parameter declared with `Path(...)`
     (as its default or inside `Annotated`) whose name, or `alias=`, is not in the route path or in the
     prefixes of its router.
 
     It stays silent when it cannot see everything: a handler with `**kwargs` or that reads
-    `request.path_params`, a path that is not a literal, a dependency imported from another module or a
-    type alias imported from one (either may take the parameter), and, for `Path(...)` parameters, a
+    `request.path_params`, a path that is not a literal, a dependency from another module whose own
+    parameters may hide more (a `Depends()`, `Path(alias=...)` or an imported alias among them), a type alias
+    imported from another module (it may carry a dependency that takes the parameter), and, for `Path(...)` parameters, a
     router included from another module under a prefix this file cannot see.
 
     ## Why is this bad?
@@ -119,8 +120,17 @@ class PathParameterMismatch(Rule):
               "validation_alias=Choices('first', 'second'))]): ...\n"),
         Valid(_H + "from typing import Annotated\nfrom app.params import item_path\n@app.get('/items/{item_id}')\n"
               "def read(item: Annotated[int, item_path]): ...\n"),
+        Valid(_H + "from app.deps import load_item\n@app.get('/items/{item_id}')\ndef read(item=Depends(load_item)): ...\n",
+              files={"app/deps.py": "def load_item(item_id: int):\n    return item_id\n"}),
+        Valid(_H + "from app.deps import load_item\n@app.get('/items/{item_id}')\ndef read(item=Depends(load_item)): ...\n",
+              files={"app/deps.py": "from fastapi import Depends\nfrom app.db import get_db\n"
+                                   "def load_item(db=Depends(get_db)):\n    return db\n"}),
     )
     INVALID = (
+        Invalid(_H + "from app.deps import load_item\n@app.get('/items/{item_id}')\ndef read(item=Depends(load_item)): ...\n",
+                _H + "from app.deps import load_item\n@app.get('/items/{item_id}')\n"
+                "def read(item_id: str, item=Depends(load_item)): ...\n", unsafe=True,
+                files={"app/deps.py": "def load_item(id: int):\n    return id\n"}),
         Invalid(_H + "@app.get('/items/{item_id}')\ndef read(id: int): ...\n",
                 _H + "@app.get('/items/{item_id}')\ndef read(id: int, item_id: str): ...\n", unsafe=True),
         Invalid(_H + "@app.get('/items/{item_id}')\ndef read(q: str = 'x'): ...\n",
@@ -165,7 +175,8 @@ class PathParameterMismatch(Rule):
     )
 
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
-        reader = DependencyReader(node, ctx.names, ctx.document.source, ctx.model.include_calls)
+        reader = DependencyReader(node, ctx.names, ctx.document.source, ctx.model.include_calls,
+                                  remote=lambda target: _remote_consumption(ctx, target))
         for operation in ctx.model.path_operations:
             function = operation.function
             if operation.path is None or operation.path_node is None or function.args.kwarg is not None:
@@ -198,6 +209,14 @@ class PathParameterMismatch(Rule):
             fix = functools.partial(_add_parameter, function=function, name=name)
         assert operation.path_node is not None
         ctx.report(operation.path_node, fix, name=name, problem=problem)
+
+
+def _remote_consumption(ctx: RuleContext, target: ast.expr) -> Optional[set[str]]:
+    """The request parameters a dependency function of another module reads, when its summary can tell."""
+    found = ctx.workspace.function(ctx.workspace.target_of(target, ctx.names))
+    if found is None or found[1].consumes is None:
+        return None
+    return set(found[1].consumes) if "*" not in found[1].consumes else {ANY_NAME}
 
 
 def _add_parameter(fixer: FixContext, function: FunctionNode, name: str) -> Optional[Fix]:

@@ -4,7 +4,8 @@ For every function it records the blocking calls of its own body (the catalog in
 calls it makes to named functions (with whether each is awaited and which names it passes), whether it awaits
 anything, its decorators, and whether it is a fixture that builds a test client. For every class it records
 its bases as references, its fields with their annotations and defaults, and its ORM relationships (the
-related class and whether the relationship holds a collection). Calls made at module level are kept apart.
+related class, whether the relationship holds a collection, and the loader strategy it declares). Calls made
+at module level are kept apart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Optional
 from ..blocking import blocking_call
 from ..document import Document
 from ..fastapi_model import FastApiModel, keyword_value
-from ..names import FunctionNode, SymbolTable
+from ..names import BindingKind, FunctionNode, SymbolTable
 from .references import is_library_ref, local_name, qualified_scope_name, reference, text_of, value_of
 from .summary import (
     BlockingUse, CallUse, ClassSummary, FieldSummary, FunctionSummary, Ref, RelationshipSummary,
@@ -119,7 +120,33 @@ def _function_summary(function: FunctionNode, facts: _FunctionFacts, document: D
         makes_test_client=facts.builds_test_client and bool(FIXTURE_DECORATORS.intersection(decorators)),
         annotations=annotations,
         returns=tuple(facts.returns),
+        consumes=_consumes(function, names),
     )
+
+
+_PLAIN_TYPE_ROOTS = frozenset({"builtins", "typing", "typing_extensions", "datetime", "uuid", "decimal", "enum",
+                               "pathlib", "collections", "fastapi", "starlette", "pydantic", "sqlalchemy", "sqlmodel"})
+
+
+def _consumes(function: FunctionNode, names: SymbolTable) -> Optional[tuple[str, ...]]:
+    """What the function reads from a request when used as a dependency (see FunctionSummary.consumes)."""
+    args = function.args
+    if args.kwarg is not None or any(isinstance(n, ast.Attribute) and n.attr == "path_params"
+                                     for n in ast.walk(function)):
+        return ("*",)
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    defaults = [*args.defaults, *(d for d in args.kw_defaults if d is not None)]
+    if any(not isinstance(d, ast.Constant) for d in defaults):
+        return None  # `Depends(...)`, `Path(alias=...)` and friends
+    for arg in every:
+        for node in ast.walk(arg.annotation) if arg.annotation is not None else ():
+            if isinstance(node, ast.Call):
+                return None
+            if isinstance(node, ast.Name) and (names.qualified_name(node) or "").split(".")[0] not in _PLAIN_TYPE_ROOTS:
+                binding = names.binding_of(node)
+                if binding is None or binding.kind is not BindingKind.CLASS:
+                    return None  # maybe an `Annotated[..., Depends()]` alias
+    return tuple(arg.arg for arg in every)
 
 
 # -- classes ----------------------------------------------------------------------------------------------
@@ -168,7 +195,33 @@ def _relationship(name: str, annotation: Optional[ast.expr], value: Optional[ast
     uselist = keyword_value(value, "uselist")
     if isinstance(uselist, ast.Constant) and isinstance(uselist.value, bool):
         collection = uselist.value
-    return RelationshipSummary(name, written, collection, line)
+    return RelationshipSummary(name, written, collection, line, _loader_strategy(annotation, value))
+
+
+_LAZY_CONSTANTS = {True: "select", False: "joined", None: "noload"}
+_LAZY_ANNOTATIONS = {"WriteOnlyMapped": "write_only", "DynamicMapped": "dynamic"}
+
+
+def _loader_strategy(annotation: Optional[ast.expr], call: ast.Call) -> Optional[str]:
+    """`lazy=` of `relationship(...)`, or of SQLModel's `sa_relationship_kwargs={"lazy": ...}` /
+    `sa_relationship=relationship(..., lazy=...)`; `WriteOnlyMapped`/`DynamicMapped` annotations imply one."""
+    lazy = keyword_value(call, "lazy")
+    options = keyword_value(call, "sa_relationship_kwargs")
+    if lazy is None and isinstance(options, ast.Dict):
+        for key, item in zip(options.keys, options.values):
+            if isinstance(key, ast.Constant) and key.value == "lazy":
+                lazy = item
+    inner = keyword_value(call, "sa_relationship")
+    if lazy is None and isinstance(inner, ast.Call):
+        lazy = keyword_value(inner, "lazy")
+    if lazy is None:
+        head = _tail(annotation.value) if isinstance(annotation, ast.Subscript) else None
+        return _LAZY_ANNOTATIONS.get(head) if head is not None else None
+    if isinstance(lazy, ast.Constant) and isinstance(lazy.value, str):
+        return lazy.value
+    if isinstance(lazy, ast.Constant) and (lazy.value is None or isinstance(lazy.value, bool)):
+        return _LAZY_CONSTANTS[lazy.value]
+    return "?"
 
 
 def _related(annotation: Optional[ast.expr]) -> tuple[Optional[str], bool]:

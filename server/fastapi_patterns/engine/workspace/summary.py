@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-SUMMARY_FORMAT = 5  # bump when the shape below changes: summaries are cached by (format, content hash)
+SUMMARY_FORMAT = 7  # bump when the shape below changes: summaries are cached by (format, content hash)
 
 
 class RefKind(enum.Enum):
@@ -170,6 +170,9 @@ class FunctionSummary:
     makes_test_client: bool = False  # a fixture whose body builds a test client
     annotations: tuple[tuple[str, Ref], ...] = ()  # parameters annotated with a name: (parameter, what it names)
     returns: tuple[Ref, ...] = ()  # the names its `return` statements return (a factory's app or router)
+    # as a dependency, the request parameters it can read: its parameter names; ("*",) for `**kwargs` or a
+    # `.path_params` read; None when a default or an annotation may hide more (`Depends`, `Path(alias=...)`)
+    consumes: Optional[tuple[str, ...]] = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ class RelationshipSummary:
     target: Optional[str]  # the related class as written (`"Item"`, `Item`)
     collection: bool
     line: int
+    # the loader strategy declared on the relationship (`"selectin"`, `"joined"`, `"dynamic"`, ...): None when it
+    # is left to the default lazy load, "?" when it is not a literal
+    lazy: Optional[str] = None
 
 
 @dataclass(frozen=True)
