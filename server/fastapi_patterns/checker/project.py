@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..engine.workspace.index import WorkspaceIndex, content_hash, safe_summarize
+from ..engine.workspace.library import LibraryClasses
+from ..engine.workspace.resolve import EXTERNAL_KINDS
 from ..engine.workspace.summary import ModuleSummary
 from .source import SourceText, read_source
 
@@ -52,6 +54,7 @@ def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str]
     if not summarised:
         summarised = [summarise_file(task) for task in files]
     index = WorkspaceIndex(folders)
+    index.library = LibraryClasses(EXTERNAL_KINDS).kinds
     for entry in summarised:
         if entry is not None:
             index.put_summary(*entry)

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, TextIO
 
 from ..engine.workspace import Route, build_index
+from ..engine.workspace.library import LibraryClasses
+from ..engine.workspace.resolve import EXTERNAL_KINDS
 from ..rules import KNOWN_CODES
 from .files import discover, display_path
 from .settings import ConfigResolver, SelectionOverrides
@@ -52,6 +54,7 @@ def run_routes(options: RoutesOptions, out: TextIO, err: TextIO) -> int:
         else:
             sources.append((str(source.path), text.text))
     index = build_index(_folders(options.paths, cwd), sources)
+    index.library = LibraryClasses(EXTERNAL_KINDS).kinds
     for path in index.paths:
         summary = index.summary(path)
         if summary is not None and not summary.parsed:

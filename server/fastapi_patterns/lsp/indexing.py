@@ -21,6 +21,8 @@ from ..checker.settings import ConfigResolver, SelectionOverrides
 from ..checker.source import Skipped, read_source
 from ..engine.config import Config
 from ..engine.workspace import SummaryCache, WorkspaceIndex
+from ..engine.workspace.library import LibraryClasses
+from ..engine.workspace.resolve import EXTERNAL_KINDS
 from ..rules import KNOWN_CODES
 from .workers import DaemonWorkers
 
@@ -38,8 +40,9 @@ def read_text(path: str) -> Optional[str]:
 class WorkspaceIndexes:
     def __init__(self) -> None:
         self.cache = SummaryCache()
+        self.library = LibraryClasses(EXTERNAL_KINDS)  # classes of installed packages, shared by every index
         self.by_folder: dict[str, WorkspaceIndex] = {}
-        self.loose = WorkspaceIndex((), self.cache)  # open files outside every workspace folder
+        self.loose = self._new_index(())  # open files outside every workspace folder
         self.worker = DaemonWorkers(1, name="fastapi-patterns-index")
         self.read_file: Callable[[str], Optional[str]] = read_text  # replaceable by tests
         self.builds: dict[str, "asyncio.Future[None]"] = {}  # folder -> its first build, as the server runs it
@@ -54,8 +57,13 @@ class WorkspaceIndexes:
         with self._lock:
             index = self.by_folder.get(folder)
             if index is None:
-                index = self.by_folder[folder] = WorkspaceIndex((folder,), self.cache)
+                index = self.by_folder[folder] = self._new_index((folder,))
             return index
+
+    def _new_index(self, folders: tuple[str, ...]) -> WorkspaceIndex:
+        index = WorkspaceIndex(folders, self.cache)
+        index.library = self.library.kinds
+        return index
 
     def remove_folder(self, folder: str) -> None:
         with self._lock:

@@ -20,7 +20,9 @@ from .dict_request_body import DictRequestBody
 from .get_event_loop_in_coroutine import GetEventLoopInCoroutine
 from .hardcoded_secret import HardcodedSecret
 from .http_client_per_request import HttpClientPerRequest
+from .joinedload_without_unique import JoinedloadWithoutUnique
 from .jwt_decode_unverified import JwtDecodeUnverified
+from .lazy_load_in_loop import LazyLoadInLoop
 from .missing_response_model import MissingResponseModel
 from .naive_utcnow import NaiveUtcnow
 from .non_annotated_dependency import NonAnnotatedDependency
@@ -91,7 +93,9 @@ ALL_RULES: tuple[Rule, ...] = (
     CorsMiddlewareOrder(),
     PlaintextPasswordStored(),
     CacheDecoratorOrder(),
+    LazyLoadInLoop(),
     SessionNotClosed(),
+    JoinedloadWithoutUnique(),
     AsyncclientAppArgument(),
     DependencyOverridesLeak(),
 )

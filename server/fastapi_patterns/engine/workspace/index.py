@@ -15,7 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from .layout import ProjectLayout
 from .resolve import Resolver
@@ -91,6 +91,7 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         self.version = 0
         self.complete = False  # every file of the folders is indexed (set by whoever builds it)
+        self.library: Optional[Callable[[str], frozenset[str]]] = None  # kinds of installed packages' classes
         self._layout: Optional[tuple[int, ProjectLayout, dict[str, str]]] = None  # (file-set version, layout, names)
         self._file_set_version = 0
         self._derived: Optional[_Derived] = None
@@ -190,7 +191,7 @@ class WorkspaceIndex:
                 self._layout = (self._file_set_version, layout, names)
             _version, layout, names = self._layout
             summaries = {path: entry.summary for path, entry in self._files.items()}
-            self._derived = _Derived(self.version, layout, Resolver(layout, summaries), names)
+            self._derived = _Derived(self.version, layout, Resolver(layout, summaries, self.library), names)
             return self._derived
 
     @property

@@ -12,7 +12,7 @@ followed, with a depth limit against cycles. Classes are classified through thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Callable, Mapping, Optional
 
 from ..fastapi_model import APP_CLASSES, MODEL_BASES, ROUTER_CLASSES, SETTINGS_BASES
 from .layout import ProjectLayout
@@ -41,9 +41,11 @@ class Target:
 
 
 class Resolver:
-    def __init__(self, layout: ProjectLayout, summaries: Mapping[str, ModuleSummary]) -> None:
+    def __init__(self, layout: ProjectLayout, summaries: Mapping[str, ModuleSummary],
+                 library: Optional[Callable[[str], frozenset[str]]] = None) -> None:
         self.layout = layout
         self.summaries = summaries
+        self.library = library  # kinds of a class of an installed package, when someone can tell
         self._imports: dict[tuple[str, str], Optional[Target]] = {}
         self._kinds: dict[tuple[str, str], frozenset[str]] = {}
 
@@ -154,6 +156,8 @@ class Resolver:
             if callee.name in ORM_BASE_FACTORIES:
                 return frozenset({"orm-base"})
             kind = EXTERNAL_KINDS.get(callee.name)
+            if kind is None and self.library is not None:
+                return self.library(callee.name)
             return frozenset({kind}) if kind else frozenset()
         if callee.kind == "symbol" and callee.path is not None and not callee.attributes:
             return self.kinds_of_class(callee.path, callee.name)
@@ -181,6 +185,8 @@ class Resolver:
             if target.kind == "external":
                 if target.name in EXTERNAL_KINDS:
                     kinds.add(EXTERNAL_KINDS[target.name])
+                elif self.library is not None:
+                    kinds |= self.library(target.name)
             elif target.kind == "symbol" and target.path is not None and not target.attributes:
                 base_object = self.object_of(target)
                 if base_object is not None:
