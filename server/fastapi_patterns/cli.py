@@ -25,7 +25,7 @@ TTY_NOTICE = (
     f"`{PROG} --check PATH`)"
 )
 _CHECK_ONLY = ("format", "fix", "unsafe_fixes", "diff", "select", "ignore", "extend_select", "fail_level",
-               "exit_zero", "no_cache", "jobs", "quiet", "statistics", "force_exclude")
+               "exit_zero", "no_cache", "cache_dir", "jobs", "quiet", "statistics", "force_exclude")
 
 
 class UsageError(Exception):
@@ -67,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-level", choices=[s.label for s in Severity], default="warning",
                        help="lowest severity that makes the run fail (default: warning)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
-    check.add_argument("--no-cache", action="store_true", help="accepted for compatibility; nothing is cached")
+    check.add_argument("--no-cache", action="store_true",
+                       help="analyse every file, neither reading nor writing the cache")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="where results are cached (default: $FASTAPI_PATTERNS_CACHE_DIR, else "
+                            ".fastapi-patterns-cache in the working directory)")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU; 1: none)")
     check.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary")
     check.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
@@ -148,6 +152,8 @@ def check_options(args: argparse.Namespace) -> CheckOptions:
         statistics=args.statistics,
         force_exclude=args.force_exclude,
         ascii_only=not _speaks_unicode(sys.stdout),
+        no_cache=args.no_cache,
+        cache_dir=args.cache_dir,
     )
 
 

@@ -12,7 +12,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 from ..engine.workspace.index import WorkspaceIndex, content_hash, safe_summarize
 from ..engine.workspace.library import LibraryClasses
@@ -41,8 +41,23 @@ def summarise_file(task: tuple[str, int]) -> Summarised:
     return os.path.abspath(path), content_hash(source.text), safe_summarize(source.text, path)
 
 
-def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str], jobs: int) -> WorkspaceIndex:
-    """Summaries of `(path, max file size)` files, in one process or `jobs` worker processes."""
+def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str], jobs: int,
+                        known: Optional[Mapping[str, ModuleSummary]] = None,
+                        digests: Optional[Mapping[str, str]] = None) -> WorkspaceIndex:
+    """Summaries of `(path, max file size)` files, in one process or `jobs` worker processes; a file whose
+    content hash (`digests`, by absolute path) has a `known` summary is not summarised again."""
+    reused: list[Summarised] = []
+    if known and digests:
+        remaining = []
+        for task in files:
+            path = os.path.abspath(task[0])
+            digest = digests.get(path)
+            summary = known.get(digest) if digest is not None else None
+            if summary is None:
+                remaining.append(task)
+            else:
+                reused.append((path, digest, summary))  # type: ignore[arg-type]
+        files = remaining
     summarised: list[Summarised] = []
     if jobs > 1 and len(files) > 1:
         workers = min(jobs, len(files))
@@ -53,6 +68,7 @@ def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str]
             summarised = []
     if not summarised:
         summarised = [summarise_file(task) for task in files]
+    summarised.extend(reused)
     index = WorkspaceIndex(folders)
     index.library = LibraryClasses(EXTERNAL_KINDS).kinds
     for entry in summarised:

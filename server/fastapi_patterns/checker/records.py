@@ -39,3 +39,4 @@ class FileResult:
     diff: str = ""
     errors: tuple[str, ...] = ()  # the file could not be fully checked or fixed: the run exits 2
     notes: tuple[str, ...] = ()  # worth saying, not a failure
+    scope: str = "file"  # what its findings depend on: the file alone, what it imports, or the whole "workspace"

@@ -21,7 +21,9 @@ from ..engine.workspace.index import WorkspaceIndex
 from ..rules import KNOWN_CODES
 from . import formats, reporting
 from .files import discover, display_path
-from .project import build_project_index, project_folders
+from .cache import cache_directory
+from .checking import check_all
+from .project import project_folders
 from .records import FileResult
 from .settings import ConfigResolver, SelectionOverrides
 from .work import FileTask, Mode, check_file, use_workspace
@@ -49,6 +51,8 @@ class CheckOptions:
     statistics: bool = False
     force_exclude: bool = False
     ascii_only: bool = False  # escape non-ASCII in JSON/SARIF (for an output stream that cannot encode it)
+    no_cache: bool = False
+    cache_dir: Optional[str] = None  # default: $FASTAPI_PATTERNS_CACHE_DIR, else .fastapi-patterns-cache
     cwd: Optional[Path] = None
 
 
@@ -76,9 +80,9 @@ def run_check(options: CheckOptions, out: TextIO, err: TextIO) -> int:
                 build_fixes=machine and not options.statistics and not options.diff)
     tasks = [FileTask(str(source.path), source.display, source.config, mode) for source in discovery.files]
     folders = project_folders([Path(p) if Path(p).is_absolute() else cwd / p for p in options.paths], cwd)
-    index = build_project_index([(t.path, t.config.max_file_size) for t in tasks], folders, options.jobs)
-    results = run_tasks(tasks, options.jobs, index)
-    for line in discovery.problems:
+    cache_dir = None if options.no_cache else cache_directory(cwd, options.cache_dir)
+    results, notes = check_all(tasks, folders, options.jobs, run_tasks, cache_dir)
+    for line in (*discovery.problems, *notes):
         err.write(line + "\n")
     for result in results:
         for line in (*result.errors, *result.notes):

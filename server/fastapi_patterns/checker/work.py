@@ -79,7 +79,9 @@ def _report(task: FileTask, analysis: Analysis, fixed: int = 0, errors: tuple[st
     problems.extend(
         f"{task.display}: internal error in rule {failure.code}: {failure.error}" for failure in analysis.failures
     )
-    return FileResult(task.path, task.display, tuple(issues), fixed, errors=tuple(problems), notes=notes)
+    scope = "workspace" if analysis.whole_workspace else "imports" if analysis.cross_file else "file"
+    return FileResult(task.path, task.display, tuple(issues), fixed, errors=tuple(problems), notes=notes,
+                      scope=scope)
 
 
 def _fixed_text(task: FileTask, source: SourceText) -> tuple[str, int, Analysis, tuple[str, ...]]:

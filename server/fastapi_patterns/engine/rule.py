@@ -124,6 +124,10 @@ class RuleContext:
         return self.document.path
 
     @property
+    def asked_whole_workspace(self) -> bool:
+        return self._workspace is not None and self._workspace.asked_whole
+
+    @property
     def workspace(self) -> "WorkspaceView":
         """The cross-file view for this file, built on first use (from this file alone when no index was given)."""
         self.asked_workspace = True

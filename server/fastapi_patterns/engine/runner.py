@@ -90,7 +90,7 @@ def _analyze_parsed(document: Document, config: Config, enabled: Sequence[Rule],
         key=Finding.sort_key,
     )
     return Analysis(document.path, document.source, tuple(findings), tuple(failures),
-                    cross_file=ctx.asked_workspace)
+                    cross_file=ctx.asked_workspace, whole_workspace=ctx.asked_whole_workspace)
 
 
 def _walk(names: SymbolTable, ctx: RuleContext, rules: Sequence[Rule]) -> list[RuleFailure]:

@@ -126,6 +126,7 @@ class Analysis:
     parsed: bool = True
     skipped: Optional[str] = None
     cross_file: bool = False  # some rule asked the workspace: other files' changes may change these findings
+    whole_workspace: bool = False  # ...and asked about all of it (routes, callers), not only what the file imports
 
     def fix_for(self, finding: Finding) -> Optional[Fix]:
         if finding.build_fix is None:

@@ -15,7 +15,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from .layout import ProjectLayout
 from .resolve import Resolver
@@ -166,6 +166,10 @@ class WorkspaceIndex:
         with self._lock:
             return sorted(self._files)
 
+    def entries(self) -> list[IndexedFile]:
+        with self._lock:
+            return list(self._files.values())
+
     def summary(self, path: str) -> Optional[ModuleSummary]:
         entry = self._files.get(os.path.abspath(path))
         return entry.summary if entry is not None else None
@@ -235,6 +239,25 @@ class WorkspaceIndex:
             self._called = (self.version, table)
             return table
 
+    def imported_closure(self, path: str) -> set[str]:
+        """The indexed files the module at `path` reaches through its imports, directly or not (with the
+        `__init__.py` of the packages on the way)."""
+        resolver = self.derived().resolver
+        start = os.path.abspath(path)
+        found: set[str] = set()
+        pending = [start]
+        while pending:
+            current = pending.pop()
+            summary = resolver.summaries.get(current)
+            for dotted in summary.imports if summary is not None else ():
+                target = resolver.resolve_import(current, dotted)
+                for module in (resolver.module_of(current, dotted), target.path if target is not None else None):
+                    for reached in _with_packages(module, resolver.summaries):
+                        if reached != start and reached not in found:
+                            found.add(reached)
+                            pending.append(reached)
+        return found
+
     def dependents(self, path: str) -> set[str]:
         """Files that import the module at `path`, directly or through other modules."""
         derived = self.derived()
@@ -254,6 +277,21 @@ class WorkspaceIndex:
                     pending.append(importer)
         found.discard(os.path.abspath(path))
         return found
+
+
+def _with_packages(module: Optional[str], files: Mapping[str, object]) -> list[str]:
+    """The module's file and the indexed `__init__.py` files of the packages above it."""
+    if module is None:
+        return []
+    found = [module]
+    directory = os.path.dirname(module)
+    while True:
+        init = os.path.join(directory, "__init__.py")
+        if init not in files or init == module:
+            break
+        found.append(init)
+        directory = os.path.dirname(directory)
+    return found
 
 
 def build_index(folders: Sequence[str], sources: Iterable[tuple[str, str]],

@@ -5,7 +5,9 @@ that file into the definition it names anywhere in the workspace, and answers wh
 function calls and whether that blocks, who calls it, a class's fields and relationships through its bases in
 other modules, and the resolved route table. The index may hold an older version of the file being analysed (an
 editor re-indexes a document only after a pause in typing), so rules match what they find here by name, never by
-position. `complete` says whether the index holds the whole project: a view made from the file alone (when the
+position. Whether a rule asked about the whole project (the route table, who calls a function) or only
+about what this file reaches through its imports is recorded, so a cache can tell which changes matter.
+`complete` says whether the index holds the whole project: a view made from the file alone (when the
 caller has no index) answers the same questions, but a rule that must see every module before it can say
 "nowhere" (a router that nothing includes) stays silent on it.
 """
@@ -32,6 +34,7 @@ class WorkspaceView:
         self.index = index
         self.path = os.path.abspath(path) if not path.startswith("<") else path
         self.complete = complete
+        self.asked_whole = False  # a question about the whole project, not only the modules this file imports
 
     @property
     def resolver(self) -> Resolver:
@@ -108,19 +111,23 @@ class WorkspaceView:
         return blocking_chain(self.resolver, path, function)
 
     def callers_of(self, path: str, function: str) -> list[CallSite]:
+        self.asked_whole = True
         return callers_of(self.resolver, path, function)
 
     def called_from_elsewhere(self, function: str) -> bool:
         """Whether a module other than this file calls its top-level `function` (answered for the whole
         workspace at once, then cached until the index changes)."""
+        self.asked_whole = True
         return bool(self.index.called_functions().get((self.path, function), frozenset()) - {self.path})
 
     # -- routes ------------------------------------------------------------------------------------------------
 
     def routes(self) -> tuple[Route, ...]:
+        self.asked_whole = True
         return self.index.routes()
 
     def routes_here(self) -> list[Route]:
+        self.asked_whole = True
         return self.index.routes_in(self.path)
 
 
