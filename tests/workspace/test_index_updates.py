@@ -112,3 +112,18 @@ def test_summaries_are_shared_between_indexes_through_the_cache(tmp_path: Path) 
     assert cache.built == 1
     assert [r.path for r in first.routes()] == [r.path for r in second.routes()] == ["/"]
     assert content_hash(source) != content_hash(source + "\n")
+
+
+def test_an_editor_index_answers_rules_from_the_last_table_until_it_is_rebuilt(tmp_path: Path) -> None:
+    main = str(tmp_path / "main.py")
+    header = "from fastapi import FastAPI\napp = FastAPI()\n"
+    index = build_index([str(tmp_path)], [(main, header + "@app.get('/a')\ndef a(): ...\n")])
+    index.snapshots = True
+    assert [r.path for r in index.latest_routes()] == ["/a"]  # built on first use
+    index.set_file(main, header + "@app.get('/a')\ndef a(): ...\n@app.get('/b')\ndef b(): ...\n")
+    assert [r.path for r in index.latest_routes()] == ["/a"]  # the rebuild is its owner's job
+    assert [r.path for r in index.routes()] == ["/a", "/b"]
+    assert [r.path for r in index.latest_routes()] == ["/a", "/b"]
+    index.snapshots = False
+    index.set_file(main, header)
+    assert index.latest_routes() == ()

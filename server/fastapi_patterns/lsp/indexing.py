@@ -63,6 +63,7 @@ class WorkspaceIndexes:
     def _new_index(self, folders: tuple[str, ...]) -> WorkspaceIndex:
         index = WorkspaceIndex(folders, self.cache)
         index.library = self.library.kinds
+        index.snapshots = True  # analyses never wait for a table rebuild: _changed rebuilds, then re-checks
         return index
 
     def remove_folder(self, folder: str) -> None:
@@ -168,6 +169,9 @@ class WorkspaceIndexes:
             self._changed(index)
 
     def _changed(self, index: WorkspaceIndex) -> None:
+        """Rebuild what cross-file rules read (here, on the index worker, not in an analysis), then tell."""
+        index.routes()
+        index.called_functions()
         if self.on_change is not None:
             self.on_change(index)
 

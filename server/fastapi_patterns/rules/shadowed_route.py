@@ -142,10 +142,13 @@ class ShadowedRoute(Rule):
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
         declared = list(_declared(ctx))
         reported: set[int] = set()
-        for index, later in enumerate(declared):
-            for earlier in declared[:index]:
-                if (earlier.owner, earlier.method, earlier.block) == (later.owner, later.method, later.block) \
-                        and covers(earlier.path, later.path):
+        groups: dict[tuple[str, str, int], list[_Declared]] = {}
+        for item in declared:
+            groups.setdefault((item.owner, item.method, item.block), []).append(item)
+        for later in declared:
+            group = groups[(later.owner, later.method, later.block)]
+            for earlier in group[:group.index(later)]:
+                if covers(earlier.path, later.path):
                     reported.add(id(later.operation.decorator))
                     _report(ctx, later.operation, later.method, later.path, f"`{earlier.method} {earlier.path}` "
                              f"(`{earlier.operation.function.name}`)", earlier.path == later.path)
@@ -179,15 +182,23 @@ def _declared(ctx: RuleContext) -> Iterator[_Declared]:
 
 
 def _blocks(tree: ast.AST | None) -> dict[int, int]:
-    """For every function definition, the identity of the statement list it sits in."""
+    """For every function definition, the identity of the statement list it sits in (statements only are
+    visited: expressions cannot hold a `def`)."""
     found: dict[int, int] = {}
-    for node in ast.walk(tree) if tree is not None else ():
-        for name in ("body", "orelse", "finalbody", "handlers"):
-            statements = getattr(node, name, None)
-            if isinstance(statements, list):
-                for statement in statements:
-                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        found[id(statement)] = id(statements)
+    pending: list[list[ast.stmt]] = [tree.body] if isinstance(tree, ast.Module) else []
+    while pending:
+        statements = pending.pop()
+        for statement in statements:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found[id(statement)] = id(statements)
+            for name in ("body", "orelse", "finalbody"):
+                inner = getattr(statement, name, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    pending.append(inner)
+            for handler in getattr(statement, "handlers", ()) or ():
+                pending.append(handler.body)
+            for case in getattr(statement, "cases", ()) or ():
+                pending.append(case.body)
     return found
 
 

@@ -92,6 +92,9 @@ class WorkspaceIndex:
         self.version = 0
         self.complete = False  # every file of the folders is indexed (set by whoever builds it)
         self.library: Optional[Callable[[str], frozenset[str]]] = None  # kinds of installed packages' classes
+        # An editor's index: rules get the latest route table and call graph already built, even if a change came
+        # after it, rather than wait for a rebuild (the owner rebuilds after each change, then re-checks)
+        self.snapshots = False
         self._layout: Optional[tuple[int, ProjectLayout, dict[str, str]]] = None  # (file-set version, layout, names)
         self._file_set_version = 0
         self._derived: Optional[_Derived] = None
@@ -216,6 +219,20 @@ class WorkspaceIndex:
             table = RouteTableBuilder(derived.resolver, dict(derived.resolver.summaries), derived.module_names).build()
             self._routes = (self.version, table)
             return table
+
+    def latest_resolver(self) -> Resolver:
+        """`resolver`, or with `snapshots` on, the last one built when there is one (no waiting for the lock)."""
+        latest = self._derived
+        return latest.resolver if self.snapshots and latest is not None else self.resolver
+
+    def latest_routes(self) -> tuple[Route, ...]:
+        """`routes()`, or with `snapshots` on, the last table built when there is one."""
+        latest = self._routes
+        return latest[1] if self.snapshots and latest is not None else self.routes()
+
+    def latest_called_functions(self) -> dict[tuple[str, str], frozenset[str]]:
+        latest = self._called
+        return latest[1] if self.snapshots and latest is not None else self.called_functions()
 
     def routes_in(self, path: str) -> list[Route]:
         """Routes declared in one file, in source order."""

@@ -38,7 +38,7 @@ class WorkspaceView:
 
     @property
     def resolver(self) -> Resolver:
-        return self.index.resolver
+        return self.index.latest_resolver()
 
     @property
     def summary(self) -> Optional[ModuleSummary]:
@@ -118,17 +118,19 @@ class WorkspaceView:
         """Whether a module other than this file calls its top-level `function` (answered for the whole
         workspace at once, then cached until the index changes)."""
         self.asked_whole = True
-        return bool(self.index.called_functions().get((self.path, function), frozenset()) - {self.path})
+        return bool(self.index.latest_called_functions().get((self.path, function), frozenset()) - {self.path})
 
     # -- routes ------------------------------------------------------------------------------------------------
 
     def routes(self) -> tuple[Route, ...]:
         self.asked_whole = True
-        return self.index.routes()
+        return self.index.latest_routes()
 
     def routes_here(self) -> list[Route]:
+        """Routes declared in this file, in source order."""
         self.asked_whole = True
-        return self.index.routes_in(self.path)
+        mine = (route for route in self.index.latest_routes() if route.file == self.path)
+        return sorted(mine, key=lambda route: (route.decorator_range.line, route.method))
 
 
 def standalone_view(path: str, source: str) -> WorkspaceView:
