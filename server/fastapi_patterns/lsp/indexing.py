@@ -172,6 +172,7 @@ class WorkspaceIndexes:
         """Rebuild what cross-file rules read (here, on the index worker, not in an analysis), then tell."""
         index.routes()
         index.called_functions()
+        index.dependency_functions()
         if self.on_change is not None:
             self.on_change(index)
 

@@ -33,7 +33,8 @@ _STATS = "from fastapi import FastAPI\nfrom app.cache import cached\napp = FastA
 class AsyncWithoutAwait(Rule):
     """
     ## What it does
-    Flags a path operation or dependency declared `async def` whose own body never uses `await`, `async for`,
+    Flags a path operation or dependency (of this module, or a function another module's `Depends()` names)
+    declared `async def` whose own body never uses `await`, `async for`,
     `async with` or an async comprehension (code in nested functions does not count). The finding stands
     whatever else the body does, including blocking calls (FAP101).
 
@@ -125,6 +126,11 @@ class AsyncWithoutAwait(Rule):
               "        await conn.close()\n@app.get('/')\ndef read(conn=Depends(get_conn)):\n    return conn\n"),
         Valid("import fastapi\ndef Depends(target):\n    return target\nasync def dep():\n    return 1\n"
               "def read(value=Depends(dep)):\n    return value\n"),
+        Valid("from fastapi import HTTPException\nfrom app.context import request_id\nasync def tag():\n"
+              "    request_id.set('x')\n", path="app/deps.py",
+              files={"app/context.py": "from contextvars import ContextVar\nrequest_id = ContextVar('request_id')\n",
+                     "app/main.py": "from fastapi import Depends, FastAPI\nfrom app.deps import tag\n"
+                                    "app = FastAPI(dependencies=[Depends(tag)])\n"}),
     )
     INVALID = (
         Invalid(_APP + "@app.get('/health')\nasync def health():\n    return {'ok': True}\n",
@@ -169,6 +175,13 @@ class AsyncWithoutAwait(Rule):
                 "async def resource():\n    yield 1\n@app.get('/')\ndef read(r=Depends(resource)):\n    return r\n"),
         Invalid(_APP + "@app.get('/é')\nasync  def café():  # ☕\n    return 'ok'\n",
                 _APP + "@app.get('/é')\ndef café():  # ☕\n    return 'ok'\n"),
+        Invalid("from fastapi import HTTPException\nasync def current_user():\n    return 'ann'\n",
+                "from fastapi import HTTPException\ndef current_user():\n    return 'ann'\n",
+                path="app/deps.py",
+                files={"app/users.py": "from typing import Annotated\nfrom fastapi import Depends, FastAPI\n"
+                                       "from app.deps import current_user\napp = FastAPI()\n"
+                                       "User = Annotated[str, Depends(current_user)]\n@app.get('/me')\n"
+                                       "def me(user: User):\n    return user\n"}),
         Invalid(_APP + "@app.get('/health')\nasync def health():\n    return 'ok'\n",
                 files={"app/jobs.py": "from app.main import health\nasync def nightly():\n"
                                       "    return await health()\n"}),
@@ -178,7 +191,7 @@ class AsyncWithoutAwait(Rule):
     )
 
     def visit(self, node: ast.AsyncFunctionDef, ctx: RuleContext) -> None:
-        if not ctx.model.is_endpoint_or_dependency(node) or must_stay_async(node, ctx):
+        if not serves_requests(node, ctx) or must_stay_async(node, ctx):
             return
         if awaits_anything(node) or _is_placeholder(node):
             return
@@ -188,6 +201,16 @@ class AsyncWithoutAwait(Rule):
         safety = conversion_safety(node, ctx)
         fix = None if safety is None else (lambda fixer: [fixer.delete(header.keyword)])
         ctx.report(header.name, fix, fix_safety=safety, function=node.name)
+
+
+def serves_requests(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
+    """A path operation or a dependency: of this file, or a top-level function another module's `Depends()`
+    names."""
+    if ctx.model.is_endpoint_or_dependency(function):
+        return True
+    scope = ctx.names.scope_owned_by(function)
+    return scope is not None and scope.parent is ctx.names.module_scope and \
+        ctx.workspace.used_as_dependency(function.name)
 
 
 def must_stay_async(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
@@ -204,7 +227,7 @@ def _yields(function: ast.AsyncFunctionDef) -> bool:
 
 def conversion_fix(function: ast.AsyncFunctionDef, ctx: RuleContext) -> Optional[Fix]:
     """The "convert to `def`" fix as an alternative for other rules, or None when it is not offered."""
-    if not ctx.model.is_endpoint_or_dependency(function) or must_stay_async(function, ctx):
+    if not serves_requests(function, ctx) or must_stay_async(function, ctx):
         return None
     if awaits_anything(function):
         return None
@@ -326,7 +349,8 @@ def _needs_event_loop(function: ast.AsyncFunctionDef, ctx: RuleContext) -> bool:
             if qualified.split(".", 1)[0] in _EVENT_LOOP_ROOTS:
                 return True
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("set", "reset")
-              and _creator(node.func.value, ctx) == "contextvars.ContextVar"):
+              and "contextvars.ContextVar" in (_creator(node.func.value, ctx),
+                                               ctx.workspace.constructor_of(node.func.value, ctx.names))):
             return True
     return False
 

@@ -21,7 +21,7 @@ from .layout import ProjectLayout
 from .resolve import Resolver
 from .routes import Route, RouteTableBuilder
 from .summarize import summarize
-from .summary import SUMMARY_FORMAT, ModuleSummary
+from .summary import SUMMARY_FORMAT, ModuleSummary, Ref, RefKind
 
 
 def content_hash(source: str) -> str:
@@ -100,9 +100,11 @@ class WorkspaceIndex:
         self._derived: Optional[_Derived] = None
         self._routes: Optional[tuple[int, tuple[Route, ...]]] = None
         self._called: Optional[tuple[int, dict[tuple[str, str], frozenset[str]]]] = None
+        self._dependencies: Optional[tuple[int, frozenset[tuple[str, str]]]] = None
 
     def __getstate__(self) -> dict[str, object]:  # sent to worker processes: locks and derived answers stay
-        return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None, "_called": None}
+        return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None, "_called": None,
+                "_dependencies": None}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, _lock=threading.RLock())
@@ -230,6 +232,10 @@ class WorkspaceIndex:
         latest = self._routes
         return latest[1] if self.snapshots and latest is not None else self.routes()
 
+    def latest_dependency_functions(self) -> frozenset[tuple[str, str]]:
+        latest = self._dependencies
+        return latest[1] if self.snapshots and latest is not None else self.dependency_functions()
+
     def latest_called_functions(self) -> dict[tuple[str, str], frozenset[str]]:
         latest = self._called
         return latest[1] if self.snapshots and latest is not None else self.called_functions()
@@ -274,6 +280,31 @@ class WorkspaceIndex:
                             found.add(reached)
                             pending.append(reached)
         return found
+
+    def dependency_functions(self) -> frozenset[tuple[str, str]]:
+        """(file, name) of every function some `Depends(...)`/`Security(...)` of the project names: on a route's
+        parameters, in `dependencies=[...]` of a route, router, app or include, or in an `Annotated` alias."""
+        with self._lock:
+            if self._dependencies is not None and self._dependencies[0] == self.version:
+                return self._dependencies[1]
+            resolver = self.derived().resolver
+            found: set[tuple[str, str]] = set()
+            for path, summary in resolver.summaries.items():
+                written: list[str] = [*(t for targets in summary.dependency_aliases.values() for t in targets)]
+                keyword_sets = [*(r.keywords for r in summary.routes), *(o.keywords for o in summary.objects),
+                                *(e.keywords for e in summary.includes)]
+                written += [t for keywords in keyword_sets for name, value in keywords if name == "dependencies"
+                            for t in value.depends]
+                written += [t for route in summary.routes for p in route.parameters for t in p.dependencies]
+                for text in written:
+                    if not all(part.isidentifier() for part in text.split(".")):
+                        continue
+                    target = resolver.resolve(path, Ref(RefKind.MODULE, text))
+                    if target is not None and target.kind == "symbol" and target.path and not target.attributes:
+                        found.add((target.path, target.name))
+            result = frozenset(found)
+            self._dependencies = (self.version, result)
+            return result
 
     def dependents(self, path: str) -> set[str]:
         """Files that import the module at `path`, directly or through other modules."""

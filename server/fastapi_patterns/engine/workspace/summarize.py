@@ -31,6 +31,7 @@ from .summary import (
     TopLevelName,
 )
 
+KEPT_LIBRARY_OBJECTS = frozenset({"contextvars.ContextVar"})  # standard-library objects rules ask about
 IMPERATIVE_ROUTES = {"add_api_route": "api_route", "add_api_websocket_route": "websocket"}
 
 
@@ -112,7 +113,7 @@ class _Summarizer:
                 continue
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             callee = reference(node.value.func, self.names)
-            if callee is None or is_library_ref(callee):
+            if callee is None or (is_library_ref(callee) and callee.target not in KEPT_LIBRARY_OBJECTS):
                 continue
             keywords = keywords_of(node.value, self.document, self.names)
             for target in targets:

@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-SUMMARY_FORMAT = 7  # bump when the shape below changes: summaries are cached by (format, content hash)
+SUMMARY_FORMAT = 8  # bump when the shape below changes: summaries are cached by (format, content hash)
 
 
 class RefKind(enum.Enum):

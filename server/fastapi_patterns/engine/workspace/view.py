@@ -68,6 +68,16 @@ class WorkspaceView:
         found = summary.class_named(target.name) if summary is not None else None
         return (target.path, found) if found is not None else None
 
+    def constructor_of(self, node: Optional[ast.AST], names: SymbolTable) -> Optional[str]:
+        """For a name of an object built at the top of another module (`request_id = ContextVar(...)`), the
+        qualified name of what built it, when that is outside the project (`contextvars.ContextVar`)."""
+        target = self.target_of(node, names)
+        obj = self.resolver.object_of(target)
+        if obj is None or target is None or target.path is None:
+            return None
+        callee = self.resolver.resolve(target.path, obj.callee)
+        return callee.name if callee is not None and callee.kind == "external" else None
+
     def class_kinds(self, path: str, name: str) -> frozenset[str]:
         """model, settings, orm, router, app: what a class is through its bases (empty when unknown)."""
         return self.resolver.kinds_of_class(path, name)
@@ -119,6 +129,11 @@ class WorkspaceView:
         workspace at once, then cached until the index changes)."""
         self.asked_whole = True
         return bool(self.index.latest_called_functions().get((self.path, function), frozenset()) - {self.path})
+
+    def used_as_dependency(self, function: str) -> bool:
+        """Whether some `Depends(...)` of the project, in any module, names this file's top-level `function`."""
+        self.asked_whole = True
+        return (self.path, function) in self.index.latest_dependency_functions()
 
     # -- routes ------------------------------------------------------------------------------------------------
 
