@@ -20,7 +20,8 @@ import pytest
 import fastapi_patterns.rules as rules_package
 from fastapi_patterns.docs import anchor, main, render_rule, render_rules_page, rule_url
 from fastapi_patterns.engine import Config, Severity, analyze
-from fastapi_patterns.engine.rule import Rule
+from fastapi_patterns.engine.rule import CASE_ROOT, Rule
+from fastapi_patterns.engine.workspace import build_index
 from fastapi_patterns.rules import ALL_RULES, KNOWN_CODES, RULES_BY_CODE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,11 @@ def _example_path(rule: Rule) -> str:
 
 
 def _findings_of(rule: Rule, source: str) -> list[str]:
-    analysis = analyze(source, _example_path(rule), Config(extend_select=(rule.code,)))
+    """The rule's findings on `source` analysed as the one module of a project (so rules that must see the
+    whole project, such as a router that nothing includes, judge it too)."""
+    path = f"{CASE_ROOT}/{_example_path(rule)}"
+    workspace = build_index([CASE_ROOT], [(path, source)])
+    analysis = analyze(source, path, Config(extend_select=(rule.code,)), workspace)
     assert not analysis.failures, analysis.failures
     return [finding.message for finding in analysis.findings if finding.code == rule.code]
 

@@ -37,6 +37,7 @@ from .pydantic_v1_validator import PydanticV1Validator
 from .redundant_response_model import RedundantResponseModel
 from .resource_created_in_endpoint import ResourceCreatedInEndpoint
 from .route_path_without_leading_slash import RoutePathWithoutLeadingSlash
+from .router_not_included import RouterNotIncluded
 from .sensitive_field_in_response import SensitiveFieldInResponse
 from .sequential_awaits_in_loop import SequentialAwaitsInLoop
 from .session_not_closed import SessionNotClosed
@@ -44,11 +45,13 @@ from .settings_per_request import SettingsPerRequest
 from .shadowed_route import ShadowedRoute
 from .status_code_literal import StatusCodeLiteral
 from .syntax_error import SyntaxErrorRule
+from .testclient_without_lifespan import TestclientWithoutLifespan
 from .unchecked_none_return import UncheckedNoneReturn
 from .unmaintained_auth_library import UnmaintainedAuthLibrary
 from .unbounded_page_size import UnboundedPageSize
 from .undocumented_http_exception import UndocumentedHttpException
 from .undocumented_path_operation import UndocumentedPathOperation
+from .untagged_route import UntaggedRoute
 from .untyped_parameter import UntypedParameter
 from .update_model_required_field import UpdateModelRequiredField
 
@@ -74,6 +77,7 @@ ALL_RULES: tuple[Rule, ...] = (
     StatusCodeLiteral(),
     RoutePathWithoutLeadingSlash(),
     UndocumentedPathOperation(),
+    UntaggedRoute(),
     UnboundedPageSize(),
     SensitiveFieldInResponse(),
     PydanticV1Config(),
@@ -90,6 +94,7 @@ ALL_RULES: tuple[Rule, ...] = (
     HttpClientPerRequest(),
     SettingsPerRequest(),
     UnmaintainedAuthLibrary(),
+    RouterNotIncluded(),
     CorsMiddlewareOrder(),
     PlaintextPasswordStored(),
     CacheDecoratorOrder(),
@@ -98,6 +103,7 @@ ALL_RULES: tuple[Rule, ...] = (
     JoinedloadWithoutUnique(),
     AsyncclientAppArgument(),
     DependencyOverridesLeak(),
+    TestclientWithoutLifespan(),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in ALL_RULES}

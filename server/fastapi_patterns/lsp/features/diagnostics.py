@@ -14,6 +14,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
 from ..analysis import current_analysis, is_analysed, shown_diagnostics
+from ...engine import Analysis
 from ..convert import SOURCE
 from ..documents import OpenDocument
 from ..server import FastApiPatternsServer
@@ -64,17 +65,35 @@ def refresh_all(server: FastApiPatternsServer) -> None:
 
 
 def recheck(server: FastApiPatternsServer, documents: list[OpenDocument]) -> None:
-    """Forget the analyses of documents whose cross-file findings may have changed, and show new ones."""
+    """Analyse again the documents whose cross-file findings may have changed; show the result only where it
+    did change (a re-check that finds the same never reaches the client)."""
+    if documents:
+        asyncio.ensure_future(_recheck(server, documents))
+
+
+async def _recheck(server: FastApiPatternsServer, documents: list[OpenDocument]) -> None:
+    changed = False
     for document in documents:
+        previous = document.analysis
+        version = document.version
         document.analysis = None
-    if not documents:
-        return
-    if server.uses_pull_diagnostics:
-        if server.capability(("workspace", "diagnostics", "refresh_support"), False):
-            asyncio.ensure_future(_ask_client_to_pull(server))
-        return
-    for document in documents:
-        schedule(server, document, delay=0.0)
+        analysis = await current_analysis(server, document)
+        if analysis is None or document.version != version or server.documents.get(document.uri) is not document:
+            continue  # moved on or closed: the newer analysis shows itself
+        if previous is not None and previous[0] == version and _same(previous[2], analysis):
+            continue
+        changed = True
+        if not server.uses_pull_diagnostics and not server.shutdown_requested:
+            _publish(server, document, shown_diagnostics(server, document, analysis))
+    if changed and server.uses_pull_diagnostics and \
+            server.capability(("workspace", "diagnostics", "refresh_support"), False):
+        await _ask_client_to_pull(server)
+
+
+def _same(before: Analysis, after: Analysis) -> bool:
+    def key(analysis: Analysis) -> list[tuple[str, str, object]]:
+        return [(f.code, f.message, f.span) for f in analysis.findings]
+    return before.parsed == after.parsed and key(before) == key(after)
 
 
 async def _ask_client_to_pull(server: FastApiPatternsServer) -> None:
