@@ -119,3 +119,16 @@ def test_a_cache_that_cannot_be_written_costs_a_note_not_the_run(cli: CliRunner,
     run = cli("--check", ".", "--format", "json", "--cache-dir", str(blocker), cwd=tree)
     assert (run.code, run.out) == check(cli, tree, "--no-cache")
     assert "cache not written" in run.err and "Traceback" not in run.err
+
+
+def test_files_named_one_by_one_are_not_the_whole_project(cli: CliRunner, tree: Path) -> None:
+    """A router included from a module that was not named is no "router nothing includes" (FAP410)."""
+    write(tree / "reports" / "app" / "main.py", "from fastapi import FastAPI\n\nfrom app import reports\n\n"
+          "app = FastAPI()\napp.include_router(reports.router)\n")
+    write(tree / "reports" / "app" / "admin.py", "from fastapi import FastAPI\n\nadmin = FastAPI()\n")
+    assert '"FAP410"' not in check(cli, tree)[1]
+    named = cli("--check", "reports/app/reports.py", "reports/app/admin.py", "--format", "json", "--select",
+                "FAP410", cwd=tree)
+    assert named.code == 0 and '"FAP410"' not in named.out
+    (tree / "reports" / "app" / "main.py").unlink()
+    assert '"FAP410"' in check(cli, tree, "--select", "FAP410")[1]

@@ -24,22 +24,24 @@ Runner = Callable[[Sequence[FileTask], int, Optional[WorkspaceIndex]], list[File
 
 
 def check_all(tasks: Sequence[FileTask], folders: Sequence[str], jobs: int, run_tasks: Runner,
-              cache_dir: Optional[Path]) -> tuple[list[FileResult], list[str]]:
-    """The results of every task, in order, and notes for stderr (a cache that could not be written)."""
+              cache_dir: Optional[Path], complete: bool = True) -> tuple[list[FileResult], list[str]]:
+    """The results of every task, in order, and notes for stderr (a cache that could not be written).
+    `complete`: the tasks are the whole project, so rules may say "nowhere in the project"."""
     if cache_dir is None:
-        workspace = build_project_index([(t.path, t.config.max_file_size) for t in tasks], folders, jobs)
+        workspace = build_project_index([(t.path, t.config.max_file_size) for t in tasks], folders, jobs,
+                                        complete=complete)
         return run_tasks(tasks, jobs, workspace), []
     cache = CheckCache(cache_dir)
     digests = _digests(tasks)
     plain = [not (t.mode.fix or t.mode.diff) for t in tasks]
-    settings = [settings_key(t.config, t.mode.build_fixes, KNOWN_CODES) for t in tasks]
+    settings = [settings_key(t.config, t.mode.build_fixes, KNOWN_CODES) + str(complete) for t in tasks]
     whole = fingerprint(sorted(f"{path}={digest}" for path, digest in digests.items()))
     built: list[WorkspaceIndex] = []
 
     def index() -> WorkspaceIndex:
         if not built:
             built.append(build_project_index([(t.path, t.config.max_file_size) for t in tasks], folders, jobs,
-                                             known=cache.summaries, digests=digests))
+                                             known=cache.summaries, digests=digests, complete=complete))
         return built[0]
 
     imports = ImportFingerprints(index, digests)

@@ -43,9 +43,10 @@ def summarise_file(task: tuple[str, int]) -> Summarised:
 
 def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str], jobs: int,
                         known: Optional[Mapping[str, ModuleSummary]] = None,
-                        digests: Optional[Mapping[str, str]] = None) -> WorkspaceIndex:
+                        digests: Optional[Mapping[str, str]] = None, complete: bool = True) -> WorkspaceIndex:
     """Summaries of `(path, max file size)` files, in one process or `jobs` worker processes; a file whose
-    content hash (`digests`, by absolute path) has a `known` summary is not summarised again."""
+    content hash (`digests`, by absolute path) has a `known` summary is not summarised again. `complete` says
+    the files are the whole project (a run over directories), not a hand-picked few."""
     reused: list[Summarised] = []
     if known and digests:
         remaining = []
@@ -74,5 +75,5 @@ def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str]
     for entry in summarised:
         if entry is not None:
             index.put_summary(*entry)
-    index.complete = True
+    index.complete = complete
     return index

@@ -81,7 +81,8 @@ def run_check(options: CheckOptions, out: TextIO, err: TextIO) -> int:
     tasks = [FileTask(str(source.path), source.display, source.config, mode) for source in discovery.files]
     folders = project_folders([Path(p) if Path(p).is_absolute() else cwd / p for p in options.paths], cwd)
     cache_dir = None if options.no_cache else cache_directory(cwd, options.cache_dir)
-    results, notes = check_all(tasks, folders, options.jobs, run_tasks, cache_dir)
+    whole_project = all((Path(p) if Path(p).is_absolute() else cwd / p).is_dir() for p in options.paths)
+    results, notes = check_all(tasks, folders, options.jobs, run_tasks, cache_dir, complete=whole_project)
     for line in (*discovery.problems, *notes):
         err.write(line + "\n")
     for result in results:
