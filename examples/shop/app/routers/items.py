@@ -7,6 +7,7 @@ import requests
 from fastapi import APIRouter, HTTPException, status
 
 from ..deps import CurrentUser, SettingsDep, StoreDep
+from ..menu_board import names_on_the_board
 from ..schemas import Item, ItemCreate, ItemUpdate, Order
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -14,8 +15,9 @@ router = APIRouter(prefix="/items", tags=["items"])
 
 @router.get("/")
 async def list_items(store: StoreDep, in_stock: bool = True) -> list[Item]:
+    board = names_on_the_board()
     items = [Item.model_validate(item) for item in store.items.values()]
-    return [item for item in items if item.in_stock or not in_stock]
+    return [item for item in items if (item.in_stock or not in_stock) and (not board or item.name in board)]
 
 
 @router.post("/", status_code=status.HTTP_201_CREATED)
