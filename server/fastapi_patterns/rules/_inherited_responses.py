@@ -25,9 +25,7 @@ def inherited_codes(view: WorkspaceView, function_name: str) -> Optional[Declare
     """Codes documented for the handler `function_name` of this file by what includes it anywhere in the
     project (every chain counts), or None when one of those `responses=` cannot be read."""
     declared = DeclaredCodes()
-    for route in view.routes_here():
-        if route.handler.rsplit(".", 1)[-1] != function_name:
-            continue
+    for route in view.routes_of_handler(function_name):
         for value in _responses_along(view, route):
             if not _add(value, declared):
                 return None

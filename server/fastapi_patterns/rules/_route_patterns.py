@@ -63,3 +63,43 @@ def covers(earlier: str, later: str) -> bool:
 def same_pattern(first: str, second: str) -> bool:
     """The two paths match exactly the same URLs (parameter names aside)."""
     return covers(first, second) and covers(second, first)
+
+
+class CoverIndex:
+    """Paths added in order, and for a new path the first one added that covers it, without comparing it with
+    every other: a covering path has the same number of segments and the same first segment (or a parameter
+    there), unless it ends in a `{...:path}` parameter."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[int, str], list[tuple[int, str, object]]] = {}
+        self._wide: list[tuple[int, str, object]] = []
+        self._added = 0
+
+    def add(self, path: str, payload: object) -> None:
+        segments = path.split("/")
+        entry = (self._added, path, payload)
+        self._added += 1
+        if any(_parameter(segment) == "path" for segment in segments):
+            self._wide.append(entry)
+        else:
+            self._buckets.setdefault(_bucket(segments), []).append(entry)
+
+    def first_covering(self, path: str) -> object:
+        """The payload of the earliest path added that covers `path`, or None."""
+        found = [entry for entry in self._candidates(path) if covers(entry[1], path)]
+        return min(found, key=lambda entry: entry[0])[2] if found else None
+
+    def candidates(self, path: str) -> list[object]:
+        """Payloads of the paths that may cover `path`, in the order they were added."""
+        return [entry[2] for entry in sorted(self._candidates(path), key=lambda entry: entry[0])]
+
+    def _candidates(self, path: str) -> list[tuple[int, str, object]]:
+        segments = path.split("/")
+        first = segments[1] if len(segments) > 1 else ""
+        return [*self._buckets.get((len(segments), first), ()), *self._buckets.get((len(segments), "{}"), ()),
+                *self._wide]
+
+
+def _bucket(segments: list[str]) -> tuple[int, str]:
+    first = segments[1] if len(segments) > 1 else ""
+    return len(segments), "{}" if _parameter(first) is not None else first

@@ -11,7 +11,7 @@ from ..engine.fastapi_model import PathOperation
 from ..engine.rule import Invalid, Rule, RuleContext, Valid
 from ..engine.types import Severity
 from ..engine.workspace.routes import Route
-from ._route_patterns import covers
+from ._route_patterns import CoverIndex, covers
 
 _ROUTER = "from fastapi import APIRouter\nrouter = APIRouter()\n"
 _APP = "from fastapi import FastAPI\napp = FastAPI()\n"
@@ -142,17 +142,15 @@ class ShadowedRoute(Rule):
     def visit(self, node: ast.Module, ctx: RuleContext) -> None:
         declared = list(_declared(ctx))
         reported: set[int] = set()
-        groups: dict[tuple[str, str, int], list[_Declared]] = {}
-        for item in declared:
-            groups.setdefault((item.owner, item.method, item.block), []).append(item)
+        seen: dict[tuple[str, str, int], CoverIndex] = {}
         for later in declared:
-            group = groups[(later.owner, later.method, later.block)]
-            for earlier in group[:group.index(later)]:
-                if covers(earlier.path, later.path):
-                    reported.add(id(later.operation.decorator))
-                    _report(ctx, later.operation, later.method, later.path, f"`{earlier.method} {earlier.path}` "
-                             f"(`{earlier.operation.function.name}`)", earlier.path == later.path)
-                    break
+            earlier_routes = seen.setdefault((later.owner, later.method, later.block), CoverIndex())
+            earlier = earlier_routes.first_covering(later.path)
+            earlier_routes.add(later.path, later)
+            if isinstance(earlier, _Declared) and id(later.operation.decorator) not in reported:
+                reported.add(id(later.operation.decorator))
+                _report(ctx, later.operation, later.method, later.path, f"`{earlier.method} {earlier.path}` "
+                        f"(`{earlier.operation.function.name}`)", earlier.path == later.path)
         if declared and ctx.model.imports_fastapi:
             for operation, route, other in _shadowed_across_routers(ctx, declared):
                 if id(operation.decorator) not in reported:
@@ -213,15 +211,32 @@ def _owner_key(owner: ast.expr, ctx: RuleContext) -> str:
 def _shadowed_across_routers(ctx: RuleContext, declared: list[_Declared]) -> Iterator[tuple[PathOperation, Route, Route]]:
     """Routes of this file hidden by an earlier route of another router of the same app, full paths resolved."""
     routes = [r for r in ctx.workspace.routes() if r.mounted and "<" not in r.path]
+    if not routes:
+        return
+    mine_by_key: dict[tuple[str, str], list[Route]] = {}
+    by_app: dict[tuple[str, tuple[str, str]], CoverIndex] = {}
+    for route in routes:
+        if route.file == ctx.workspace.path:
+            mine_by_key.setdefault((route.handler, route.method), []).append(route)
     for item in declared:
-        for mine in [r for r in routes if r.file == ctx.workspace.path and (r.handler, r.method)
-                     == (_qualified(item.operation), item.method)]:
-            for other in routes:
-                if (other.method == mine.method and other.chain[0] == mine.chain[0]
-                        and other.chain[-1] != mine.chain[-1] and _registered_before(other, mine)
-                        and covers(other.path, mine.path)):
-                    yield item.operation, mine, other
-                    break
+        for mine in mine_by_key.get((_qualified(item.operation), item.method), ()):
+            others = [r for r in _same_app(routes, mine, by_app) if r.chain[-1] != mine.chain[-1]
+                      and _registered_before(r, mine) and covers(r.path, mine.path)]
+            if others:
+                yield item.operation, mine, others[0]
+                break
+
+
+def _same_app(routes: list[Route], route: Route, by_app: dict[tuple[str, tuple[str, str]], CoverIndex]) -> list[Route]:
+    """Routes of the same method on the same app whose paths may cover `route`'s (a bucketed lookup)."""
+    key = (route.method, (route.chain[0].file, route.chain[0].name))
+    if key not in by_app:
+        index = CoverIndex()
+        for other in routes:
+            if (other.method, (other.chain[0].file, other.chain[0].name)) == key:
+                index.add(other.path, other)
+        by_app[key] = index
+    return by_app[key].candidates(route.path)  # type: ignore[return-value]
 
 
 def _qualified(operation: PathOperation) -> str:

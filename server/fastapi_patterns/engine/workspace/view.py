@@ -35,6 +35,8 @@ class WorkspaceView:
         self.path = os.path.abspath(path) if not path.startswith("<") else path
         self.complete = complete
         self.asked_whole = False  # a question about the whole project, not only the modules this file imports
+        self._routes_here: Optional[list[Route]] = None
+        self._by_handler: Optional[dict[str, list[Route]]] = None
 
     @property
     def resolver(self) -> Resolver:
@@ -142,10 +144,21 @@ class WorkspaceView:
         return self.index.latest_routes()
 
     def routes_here(self) -> list[Route]:
-        """Routes declared in this file, in source order."""
+        """Routes declared in this file, in source order (worked out once per view)."""
         self.asked_whole = True
-        mine = (route for route in self.index.latest_routes() if route.file == self.path)
-        return sorted(mine, key=lambda route: (route.decorator_range.line, route.method))
+        if self._routes_here is None:
+            mine = (route for route in self.index.latest_routes() if route.file == self.path)
+            self._routes_here = sorted(mine, key=lambda route: (route.decorator_range.line, route.method))
+        return self._routes_here
+
+    def routes_of_handler(self, function: str) -> list[Route]:
+        """Routes of this file whose handler is named `function` (any class or factory around it)."""
+        if self._by_handler is None:
+            self._by_handler = {}
+            for route in self.routes_here():
+                self._by_handler.setdefault(route.handler.rsplit(".", 1)[-1], []).append(route)
+        self.asked_whole = True
+        return self._by_handler.get(function, [])
 
 
 def standalone_view(path: str, source: str) -> WorkspaceView:
