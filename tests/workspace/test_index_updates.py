@@ -127,3 +127,15 @@ def test_an_editor_index_answers_rules_from_the_last_table_until_it_is_rebuilt(t
     index.snapshots = False
     index.set_file(main, header)
     assert index.latest_routes() == ()
+
+
+def test_a_superseded_version_leaves_the_summary_cache(tmp_path: Path) -> None:
+    cache = SummaryCache()
+    index = WorkspaceIndex([str(tmp_path)], cache)
+    path, twin = str(tmp_path / "a.py"), str(tmp_path / "b.py")
+    for number in range(50):  # an editing session: each version replaces the last
+        index.set_file(path, f"x = {number}\n")
+    assert len(cache._entries) == 1
+    index.set_file(twin, "x = 49\n")  # the same text in another file: shared, kept
+    index.set_file(path, "x = 50\n")
+    assert content_hash("x = 49\n") in cache._entries and len(cache._entries) == 2

@@ -51,6 +51,11 @@ class SummaryCache:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, _lock=threading.Lock())
 
+    def release(self, digest: str) -> None:
+        """Forget a summary nothing indexes any more (an edited file's previous version)."""
+        with self._lock:
+            self._entries.pop(digest, None)
+
     def get_or_build(self, digest: str, source: str, path: str) -> ModuleSummary:
         with self._lock:
             found = self._entries.get(digest)
@@ -124,6 +129,8 @@ class WorkspaceIndex:
                 self._file_set_version += 1
             self._files[path] = IndexedFile(path, digest, summary)
             self.version += 1
+            if current is not None and all(entry.digest != current.digest for entry in self._files.values()):
+                self.cache.release(current.digest)  # else every version typed in an editor would stay cached
         return True
 
     def put_summary(self, path: str, digest: str, summary: ModuleSummary) -> None:
