@@ -16,6 +16,7 @@ from lsprotocol import types
 from ..engine import Analysis
 from .convert import to_diagnostic
 from .documents import OpenDocument
+from .memory import idle_collector
 from .server import FastApiPatternsServer, run_in_worker
 
 
@@ -74,6 +75,7 @@ async def _analyse(server: FastApiPatternsServer, document: OpenDocument, versio
         return None
     document.store(version, generation, analysis)
     _report_problems(server, document, analysis)
+    idle_collector(server).touch()
     return analysis
 
 

@@ -22,6 +22,7 @@ from pygls.uris import to_fs_path
 from ...checker.ignore import has_default_excluded_part
 from ...engine.workspace import Route, WorkspaceIndex
 from ..documents import OpenDocument
+from ..memory import freeze_long_lived
 from ..indexing import WorkspaceIndexes
 from ..progress import WorkProgress
 from ..route_queries import route_json
@@ -61,7 +62,9 @@ async def index_folder(server: FastApiPatternsServer, folder: str) -> None:
 
     def build() -> tuple[int, int]:
         index = server.indexes.build(folder, text_of, report)
-        return len(index.paths), len(index.routes())
+        counts = len(index.paths), len(index.routes())
+        freeze_long_lived()
+        return counts
 
     try:
         files, routes = await asyncio.wrap_future(server.indexes.submit(build))
