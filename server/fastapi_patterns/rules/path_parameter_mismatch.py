@@ -127,6 +127,8 @@ class PathParameterMismatch(Rule):
                                    "def load_item(db=Depends(get_db)):\n    return db\n"}),
     )
     INVALID = (
+        Invalid(_H + "from typing import Annotated\n@app.get('/items/{item_id}')\n"
+                "def read(item_id: Annotated[int, Path(validation_alias='ref')]): ...\n", count=2),
         Invalid(_H + "from app.deps import load_item\n@app.get('/items/{item_id}')\ndef read(item=Depends(load_item)): ...\n",
                 _H + "from app.deps import load_item\n@app.get('/items/{item_id}')\n"
                 "def read(item_id: str, item=Depends(load_item)): ...\n", unsafe=True,
@@ -205,7 +207,8 @@ class PathParameterMismatch(Rule):
         function = operation.function
         problem = f"appears in `{operation.path}` but `{function.name}()` has no parameter `{name}`"
         fix = None
-        if not keyword.iskeyword(name) and name != "__debug__":
+        taken = {arg.arg for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+        if not keyword.iskeyword(name) and name != "__debug__" and name not in taken:
             fix = functools.partial(_add_parameter, function=function, name=name)
         assert operation.path_node is not None
         ctx.report(operation.path_node, fix, name=name, problem=problem)
