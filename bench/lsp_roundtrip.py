@@ -99,9 +99,13 @@ def _measure(lines: int, repeat: int, pull: bool) -> float:
     return statistics.median(timings)
 
 
-def bench_lsp(repeat: int = 20, sizes: Optional[tuple[int, ...]] = None) -> None:
+def bench_lsp(repeat: int = 20, sizes: Optional[tuple[int, ...]] = None) -> dict[int, tuple[float, float]]:
+    """Print and return the medians in seconds: {file lines: (pull, push)}."""
     print(f"## language server round trip, didChange to diagnostics (median of {repeat})")
+    figures: dict[int, tuple[float, float]] = {}
     for lines in sizes or (500, 5000):
         pull = _measure(lines, repeat, pull=True)
         push = _measure(lines, repeat, pull=False)
         print(f"  {lines:>5} lines: pull {pull * 1000:7.1f} ms   push {push * 1000:7.1f} ms")
+        figures[lines] = (pull, push)
+    return figures

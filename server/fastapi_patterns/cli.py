@@ -1,8 +1,10 @@
 """The `fastapi-patterns` command: serve the language server, or check, fix and explain from the terminal.
 
 Without arguments (or with `--stdio`/`--tcp`) it starts the language server, importing the LSP package only
-then; `--check` and the other commands never import it, so they start fast and need no editor libraries. Every
-problem ends in one short line on stderr and an exit code (2 for usage and internal errors), never a traceback.
+then; `--check` and the other commands never import it, so they start fast and need no editor libraries. Each
+command imports only what it uses: `--version` and `--help` load no engine, rules or checker module at all,
+`--list-rules` and `--explain` load the rules but not the checker. Every problem ends in one short line on
+stderr and an exit code (2 for usage and internal errors), never a traceback.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ import codecs
 import io
 import os
 import sys
-from typing import Optional, Sequence, TextIO
+from typing import TYPE_CHECKING, Optional, Sequence, TextIO
 
 from . import __version__
-from .checker.run import CheckOptions, OutputFormat, default_jobs, run_check
-from .checker.settings import SelectionOverrides, parse_selectors
-from .engine.types import FixSafety, Severity
+
+if TYPE_CHECKING:
+    from .checker.run import CheckOptions
 
 PROG = "fastapi-patterns"
 TTY_NOTICE = (
@@ -26,6 +28,10 @@ TTY_NOTICE = (
 )
 _CHECK_ONLY = ("format", "fix", "unsafe_fixes", "diff", "select", "ignore", "extend_select", "fail_level",
                "exit_zero", "no_cache", "cache_dir", "jobs", "quiet", "statistics", "force_exclude")
+# The values of `checker.run.OutputFormat` and the labels of `engine.types.Severity`, spelled out so that building
+# the parser imports neither (tests/cli/test_cli_startup.py keeps them equal).
+OUTPUT_FORMATS = ("text", "json", "sarif", "github")
+SEVERITY_LABELS = ("error", "warning", "information", "hint")
 
 
 class UsageError(Exception):
@@ -54,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="files and directories to check; a path named here is checked even if excluded "
                              "(unless --force-exclude)")
     check = parser.add_argument_group("checking (with --check)")
-    check.add_argument("--format", choices=[f.value for f in OutputFormat], default="text",
+    check.add_argument("--format", choices=OUTPUT_FORMATS, default="text",
                        help="output format (default: text)")
     check.add_argument("--fix", action="store_true", help="apply safe fixes and write the files")
     check.add_argument("--unsafe-fixes", action="store_true",
@@ -64,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="rule codes or prefixes to enable, replacing the configured selection (or ALL)")
     check.add_argument("--ignore", metavar="CODES", help="rule codes or prefixes to disable")
     check.add_argument("--extend-select", metavar="CODES", help="rule codes or prefixes to enable as well")
-    check.add_argument("--fail-level", choices=[s.label for s in Severity], default="warning",
+    check.add_argument("--fail-level", choices=SEVERITY_LABELS, default="warning",
                        help="lowest severity that makes the run fail (default: warning)")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found")
     check.add_argument("--no-cache", action="store_true",
@@ -123,7 +129,17 @@ def _main(argv: list[str], out: TextIO, err: TextIO) -> int:
     return serve(args, err)
 
 
+def run_check(options: CheckOptions, out: TextIO, err: TextIO) -> int:
+    """Run `--check`; the checker (and with it the rules) is imported only here."""
+    from .checker.run import run_check as run_checker
+
+    return run_checker(options, out, err)
+
+
 def check_options(args: argparse.Namespace) -> CheckOptions:
+    from .checker.run import CheckOptions, OutputFormat, default_jobs
+    from .checker.settings import SelectionOverrides, parse_selectors
+    from .engine.types import Severity
     from .rules import KNOWN_CODES
 
     if args.host is not None or args.port is not None:
@@ -184,6 +200,7 @@ def _refuse_check_options(args: argparse.Namespace) -> None:
 
 
 def list_rules() -> str:
+    from .engine.types import FixSafety
     from .rules import ALL_RULES
 
     header = ("CODE", "NAME", "SEVERITY", "FIX", "DEFAULT")

@@ -11,9 +11,12 @@ cache that cannot be read is ignored and rewritten, and a cache that cannot be w
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,11 +127,23 @@ def cache_directory(cwd: Path, given: Optional[str]) -> Path:
     return path if path.is_absolute() else cwd / path
 
 
+class _OwnValuesOnly(pickle.Unpickler):
+    """The cache lives in the project, where anyone may have put a file: loading it may build this package's
+    own value types (dataclasses and enums) and nothing else, so a crafted file cannot call anything."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.split(".")[0] == __name__.split(".")[0]:  # modules already loaded: naming one imports nothing
+            found = getattr(sys.modules.get(module), name, None)
+            if isinstance(found, type) and (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not a value this cache stores")
+
+
 def _load(path: Path) -> dict[str, Any]:
     """What `_dump` stored at `path`, or an empty dict when it is missing, damaged or from another version."""
     try:
         with open(path, "rb") as handle:
-            stored: object = pickle.load(handle)
+            stored: object = _OwnValuesOnly(handle).load()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
             IndexError, KeyError):
         return {}

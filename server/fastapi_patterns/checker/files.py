@@ -4,12 +4,13 @@ Directories are walked in name order, skipping default-excluded directories (`.g
 what `.gitignore` files ignore, and the configuration's `exclude` patterns. Only `*.py` files are picked up by the
 walk. A file named explicitly is always checked, whatever its name, unless `--force-exclude` asks to apply the
 same exclusions to it. Symbolic links to directories are never followed; a symbolic link to a file is checked
-only when its target lies inside the walked directory (so a walk never leaves its roots); a broken one is
-reported. Every file is checked once, however many ways it was reached.
+only when its target lies inside the walked directory (so a walk never leaves its roots); a broken one, or one
+that loops, is reported. Every file is checked once, however many ways it was reached.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,7 @@ class _Walker:
         if not os.path.lexists(path):
             self.problem(path, "no such file or directory")
         elif path.is_symlink() and not path.exists():
-            self.problem(path, "skipped: broken symbolic link")
+            self.problem(path, _dangling_link_reason(path))
         elif path.is_dir():
             if not (self.force_exclude and self._excluded_explicitly(path, True)):
                 self.walk(path)
@@ -121,12 +122,23 @@ class _Walker:
         if not path.name.endswith(PYTHON_SUFFIXES) or self._skip(path, False, stack, honour_exclude):
             return
         if not path.exists():
-            self.problem(path, "skipped: broken symbolic link")
+            self.problem(path, _dangling_link_reason(path))
             return
         target = os.path.realpath(path)
         inside = target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
         if inside and os.path.isfile(target):
             self.linked.append(path)
+
+
+def _dangling_link_reason(path: Path) -> str:
+    """Why a symbolic link leads to no file: it loops (to itself, or through others back to itself), or its
+    target is missing."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "skipped: symbolic link loop"
+    return "skipped: broken symbolic link"
 
 
 def discover(paths: Iterable[str], cwd: Path, resolver: ConfigResolver, force_exclude: bool = False) -> Discovery:

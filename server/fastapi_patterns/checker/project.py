@@ -9,7 +9,6 @@ analysis. Files that cannot be read are left out here; their analysis reports wh
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
@@ -18,6 +17,7 @@ from ..engine.workspace.index import WorkspaceIndex, content_hash, safe_summariz
 from ..engine.workspace.library import LibraryClasses
 from ..engine.workspace.resolve import EXTERNAL_KINDS
 from ..engine.workspace.summary import ModuleSummary
+from .pool import interruptible_map
 from .source import SourceText, read_source
 
 Summarised = Optional[tuple[str, str, ModuleSummary]]  # (path, content hash, summary)
@@ -63,8 +63,7 @@ def build_project_index(files: Sequence[tuple[str, int]], folders: Sequence[str]
     if jobs > 1 and len(files) > 1:
         workers = min(jobs, len(files))
         try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                summarised = list(pool.map(summarise_file, files, chunksize=max(1, len(files) // (workers * 4))))
+            summarised = interruptible_map(summarise_file, files, workers, max(1, len(files) // (workers * 4)))
         except (OSError, BrokenProcessPool, NotImplementedError):
             summarised = []
     if not summarised:

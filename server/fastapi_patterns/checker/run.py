@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +19,10 @@ from ..engine.types import Severity
 from ..engine.workspace.index import WorkspaceIndex
 from ..rules import KNOWN_CODES
 from . import formats, reporting
-from .files import discover, display_path
 from .cache import cache_directory
 from .checking import check_all
+from .files import discover, display_path
+from .pool import interruptible_map
 from .project import project_folders
 from .records import FileResult
 from .settings import ConfigResolver, SelectionOverrides
@@ -102,8 +102,8 @@ def run_tasks(tasks: Sequence[FileTask], jobs: int, workspace: Optional[Workspac
         return [check_file(task) for task in tasks]
     workers = min(jobs, len(tasks))
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=use_workspace, initargs=(workspace,)) as pool:
-            return list(pool.map(check_file, tasks, chunksize=max(1, len(tasks) // (workers * 4))))
+        return interruptible_map(check_file, tasks, workers, max(1, len(tasks) // (workers * 4)), use_workspace,
+                                 (workspace,))
     except (OSError, BrokenProcessPool, NotImplementedError):
         return [check_file(task) for task in tasks]
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import stat
 import tokenize
 from dataclasses import dataclass
 from typing import Union
 
 BOM = codecs.BOM_UTF8
+_UNKNOWN_ENCODING = re.compile(r"unknown encoding(?: for .*?)?: (\S+)$")
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def _declared_encoding(raw: bytes) -> str:
         return "utf-8"
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    except SyntaxError:
-        return "utf-8"
+    except SyntaxError as error:  # Python refuses such a file too; an unknown codec name is said as such
+        unknown = _UNKNOWN_ENCODING.search(str(error))
+        return unknown.group(1).strip() if unknown else "utf-8"
     encoding = codecs.lookup(encoding).name
     return "utf-8" if encoding in ("utf-8", "utf-8-sig") else encoding

@@ -3,7 +3,8 @@
 The new text goes to a temporary file in the same directory, takes the original's permission bits, is flushed
 to disk and then renamed over the original, so a reader sees the old file or the new one, never half of each.
 A symbolic link is followed and its target rewritten, so the link stays a link. Before writing, the file is
-read again: if it changed since it was analysed (an editor saved it, a formatter ran) it is left alone.
+read again: if it changed since it was analysed (an editor saved it, a formatter ran) it is left alone. An
+interruption leaves the file as it was, or fully fixed, and no temporary file behind.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import ast
 import os
 import stat
 import tempfile
+import warnings
 from typing import Optional
 
 
@@ -21,7 +23,9 @@ class WriteRefused(Exception):
 
 def parses(text: str) -> bool:
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # CPython's warnings about the user's code are not ours to print
+            warnings.simplefilter("ignore")
+            ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -55,6 +59,9 @@ def write_if_unchanged(path: str, expected: bytes, new_bytes: bytes, new_text: O
     except OSError as error:
         _remove_quietly(temporary)
         raise WriteRefused(f"cannot write ({error.strerror or error}); not fixed")
+    except BaseException:  # interrupted (Ctrl-C): before the rename the original stays, and no temporary file
+        _remove_quietly(temporary)
+        raise
 
 
 def _remove_quietly(path: str) -> None:

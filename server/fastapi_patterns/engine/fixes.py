@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -282,9 +283,12 @@ def _valid(source: str, strict: bool) -> bool:
 
 def _compiles(source: str) -> bool:
     """Whether CPython compiles the text (this also rejects `await` outside a coroutine, `return` outside a
-    function and similar, which the parser alone accepts). Compiling is not running: nothing is executed."""
+    function and similar, which the parser alone accepts). Compiling is not running: nothing is executed.
+    CPython's warnings about the user's code (`1()`, `x is "a"`) are not ours to print."""
     try:
-        compile(source, "<fixed>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, "<fixed>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
@@ -292,7 +296,9 @@ def _compiles(source: str) -> bool:
 
 def _parses(source: str) -> bool:
     try:
-        ast.parse(source)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True

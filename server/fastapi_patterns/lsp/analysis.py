@@ -75,7 +75,7 @@ async def _analyse(server: FastApiPatternsServer, document: OpenDocument, versio
         return None
     document.store(version, generation, analysis)
     _report_problems(server, document, analysis)
-    idle_collector(server).touch()
+    idle_collector(server).touch(len(analysis.source))
     return analysis
 
 

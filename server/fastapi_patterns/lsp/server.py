@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcMethodNotFound
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
@@ -23,6 +24,7 @@ from ..engine import Analysis, Config, analyze
 from .documents import OpenDocument
 from .hooks import FeatureHooks
 from .indexing import WorkspaceIndexes
+from .protocol import UNREADABLE_BODY, AnsweringProtocol, answer_unreadable_body
 from .settings import ConfigResolver, EditorSettings
 from .workers import DaemonWorkers
 
@@ -34,7 +36,7 @@ class FastApiPatternsServer(LanguageServer):
     """A pygls language server with the state fastapi-patterns keeps between requests."""
 
     def __init__(self, analyzer: Analyzer = analyze, debounce_ms: Optional[int] = None) -> None:
-        super().__init__("fastapi-patterns", __version__)
+        super().__init__("fastapi-patterns", __version__, protocol_cls=AnsweringProtocol)
         self.analyzer = analyzer
         self.documents: dict[str, OpenDocument] = {}
         self.settings = EditorSettings()
@@ -129,7 +131,14 @@ class FastApiPatternsServer(LanguageServer):
             self.show_warning(message)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Unexpected errors go to the log, never to a pop-up."""
+        """Unexpected errors go to the log, never to a pop-up; a body that is not JSON is answered (see
+        `protocol`), and a request for an unknown method, already answered, is not an error of ours."""
+        if isinstance(error, UNREADABLE_BODY):
+            answer_unreadable_body(self.protocol)
+            self.log(f"fastapi-patterns: a message that is not JSON was refused ({error})", types.MessageType.Warning)
+            return
+        if isinstance(error, JsonRpcMethodNotFound):
+            return
         try:
             self.log(f"fastapi-patterns internal error: {type(error).__name__}: {error}", types.MessageType.Error)
         except Exception:  # the connection itself may be gone

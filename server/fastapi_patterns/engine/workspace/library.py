@@ -68,11 +68,17 @@ class LibraryClasses:
         return found
 
     def _installed(self, package: str) -> bool:
-        """Whether a top-level package can be found on the import path (located, not imported)."""
+        """Whether a top-level package is an installed one: found on the import path (located, not imported)
+        and not inside the working directory, where the project's own code lives (the index reads that; jedi
+        following it could meet modules it would import to inspect)."""
         with self._lock:
             known = self._packages.get(package)
         if known is None:
-            known = importlib.machinery.PathFinder.find_spec(package, self.sys_path) is not None
+            spec = importlib.machinery.PathFinder.find_spec(package, self.sys_path)
+            places = [spec.origin or "", *(spec.submodule_search_locations or ())] if spec is not None else []
+            project = os.path.join(os.path.realpath(os.getcwd()), "")
+            known = spec is not None and not any(
+                place and os.path.realpath(place).startswith(project) for place in places)
             with self._lock:
                 self._packages[package] = known
         return known
@@ -121,7 +127,7 @@ class LibraryClasses:
         if self._locate_override is not None:
             return self._locate_override(qualified)
         module, _, name = qualified.rpartition(".")
-        if not module or not name.isidentifier():
+        if not module or not name.isidentifier() or not _from_source(module, self.sys_path):
             return None
         if self._jedi is None:
             import jedi
@@ -136,6 +142,18 @@ class LibraryClasses:
             if definition.type == "class" and definition.module_path is not None and definition.line:
                 return str(definition.module_path), int(definition.line)
         return None
+
+
+def _from_source(module: str, sys_path: Optional[Sequence[str]]) -> bool:
+    """Whether each step of a dotted module path is Python source or a plain folder: jedi imports a compiled or
+    bytecode-only module to inspect it, which would run its code (a `.pyc` left in a project, say)."""
+    search = list(sys_path) if sys_path is not None else None
+    for part in module.split("."):
+        spec = importlib.machinery.PathFinder.find_spec(part, search)
+        if spec is None or (spec.origin is not None and not spec.origin.endswith((".py", ".pyi"))):
+            return False
+        search = list(spec.submodule_search_locations or [])
+    return True
 
 
 def _absolute(relative: str, package: str) -> Optional[str]:

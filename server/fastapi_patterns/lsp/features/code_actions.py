@@ -149,6 +149,7 @@ def register(server: FastApiPatternsServer) -> None:
                 actions.append(types.CodeAction(
                     title=FIX_ALL_TITLE, kind=FIX_ALL_KIND, edit=snapshot.workspace_edit(document.fix_all[2])
                 ))
-        if document.version != version or server.settings_generation != generation:
+        if (server.documents.get(document.uri) is not document or document.version != version
+                or server.settings_generation != generation):
             return None  # the document moved on while the edits were built: never send stale edits
         return actions

@@ -1,9 +1,10 @@
 """Document synchronisation: open, change, save and close keep the server's copy of each document current.
 
 Every change is replayed on the server's own text (moving the carried findings of a file that does not parse)
-and schedules a debounced analysis; saving analyses at once. Saving a configuration file forgets the cached
-configuration and re-checks every open document. Opening, editing and closing are also announced to the
-subscribers of the server's hooks (the workspace index).
+and schedules a debounced analysis; saving analyses at once. A change whose version does not grow starts the
+document afresh, so nothing computed for an earlier text can be shown or applied as current. Saving a
+configuration file forgets the cached configuration and re-checks every open document. Opening, editing and
+closing are also announced to the subscribers of the server's hooks (the workspace index).
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def register(server: FastApiPatternsServer) -> None:
         document = server.documents.get(params.text_document.uri)
         if document is None:
             return
+        version = params.text_document.version
+        if document.version is not None and version is not None and version <= document.version:
+            # Versions only grow. A repeated or older one is the client's mistake; work done for the text it
+            # had under that number must not pass for current, so the document starts afresh.
+            document.cancel_pending()
+            document = OpenDocument(document.uri, document.text, document.version, document.language_id)
+            server.documents[document.uri] = document
         for change in params.content_changes:
             document.apply_change(change, server.codec)
         document.version = params.text_document.version
