@@ -210,33 +210,37 @@ def _owner_key(owner: ast.expr, ctx: RuleContext) -> str:
 
 def _shadowed_across_routers(ctx: RuleContext, declared: list[_Declared]) -> Iterator[tuple[PathOperation, Route, Route]]:
     """Routes of this file hidden by an earlier route of another router of the same app, full paths resolved."""
-    routes = [r for r in ctx.workspace.routes() if r.mounted and "<" not in r.path]
-    if not routes:
-        return
+    view = ctx.workspace
     mine_by_key: dict[tuple[str, str], list[Route]] = {}
-    by_app: dict[tuple[str, tuple[str, str]], CoverIndex] = {}
-    for route in routes:
-        if route.file == ctx.workspace.path:
+    for route in view.routes_here():
+        if route.mounted and "<" not in route.path:
             mine_by_key.setdefault((route.handler, route.method), []).append(route)
+    if not mine_by_key:
+        return
+    by_app = _apps_of(view.index.latest_routes(), view.index.derived_cache)
     for item in declared:
         for mine in mine_by_key.get((_qualified(item.operation), item.method), ()):
-            others = [r for r in _same_app(routes, mine, by_app) if r.chain[-1] != mine.chain[-1]
-                      and _registered_before(r, mine) and covers(r.path, mine.path)]
+            key = (mine.method, (mine.chain[0].file, mine.chain[0].name))
+            others = [r for r in by_app[key].candidates(mine.path) if isinstance(r, Route)
+                      and r.chain[-1] != mine.chain[-1] and _registered_before(r, mine) and covers(r.path, mine.path)]
             if others:
                 yield item.operation, mine, others[0]
                 break
 
 
-def _same_app(routes: list[Route], route: Route, by_app: dict[tuple[str, tuple[str, str]], CoverIndex]) -> list[Route]:
-    """Routes of the same method on the same app whose paths may cover `route`'s (a bucketed lookup)."""
-    key = (route.method, (route.chain[0].file, route.chain[0].name))
-    if key not in by_app:
-        index = CoverIndex()
-        for other in routes:
-            if (other.method, (other.chain[0].file, other.chain[0].name)) == key:
-                index.add(other.path, other)
-        by_app[key] = index
-    return by_app[key].candidates(route.path)  # type: ignore[return-value]
+def _apps_of(table: tuple[Route, ...], cache: dict[str, object]) -> dict[tuple[str, tuple[str, str]], CoverIndex]:
+    """The mounted routes of each (method, app), bucketed for cover queries: built once per route table and kept
+    on the index, so checking a project's files does not rebuild it for each of them."""
+    cached = cache.get("FAP211")
+    if isinstance(cached, tuple) and cached[0] is table:
+        return cached[1]  # type: ignore[no-any-return]
+    by_app: dict[tuple[str, tuple[str, str]], CoverIndex] = {}
+    for route in table:
+        if route.mounted and "<" not in route.path:
+            key = (route.method, (route.chain[0].file, route.chain[0].name))
+            by_app.setdefault(key, CoverIndex()).add(route.path, route)
+    cache["FAP211"] = (table, by_app)
+    return by_app
 
 
 def _qualified(operation: PathOperation) -> str:

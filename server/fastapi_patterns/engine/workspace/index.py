@@ -106,10 +106,12 @@ class WorkspaceIndex:
         self._routes: Optional[tuple[int, tuple[Route, ...]]] = None
         self._called: Optional[tuple[int, dict[tuple[str, str], frozenset[str]]]] = None
         self._dependencies: Optional[tuple[int, frozenset[tuple[str, str]]]] = None
+        self._by_file: Optional[tuple[tuple[Route, ...], dict[str, list[Route]]]] = None
+        self.derived_cache: dict[str, object] = {}  # answers rules compute from one route table, by rule
 
     def __getstate__(self) -> dict[str, object]:  # sent to worker processes: locks and derived answers stay
         return {**self.__dict__, "_lock": None, "_derived": None, "_routes": None, "_layout": None, "_called": None,
-                "_dependencies": None}
+                "_dependencies": None, "_by_file": None, "derived_cache": {}}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state, _lock=threading.RLock())
@@ -233,6 +235,20 @@ class WorkspaceIndex:
         """`resolver`, or with `snapshots` on, the last one built when there is one (no waiting for the lock)."""
         latest = self._derived
         return latest.resolver if self.snapshots and latest is not None else self.resolver
+
+    def latest_routes_by_file(self) -> dict[str, list[Route]]:
+        """`latest_routes()` grouped by file, in source order (grouped once per table)."""
+        table = self.latest_routes()
+        cached = self._by_file
+        if cached is not None and cached[0] is table:
+            return cached[1]
+        grouped: dict[str, list[Route]] = {}
+        for route in table:
+            grouped.setdefault(route.file, []).append(route)
+        for routes in grouped.values():
+            routes.sort(key=lambda route: (route.decorator_range.line, route.method))
+        self._by_file = (table, grouped)
+        return grouped
 
     def latest_routes(self) -> tuple[Route, ...]:
         """`routes()`, or with `snapshots` on, the last table built when there is one."""

@@ -147,8 +147,7 @@ class WorkspaceView:
         """Routes declared in this file, in source order (worked out once per view)."""
         self.asked_whole = True
         if self._routes_here is None:
-            mine = (route for route in self.index.latest_routes() if route.file == self.path)
-            self._routes_here = sorted(mine, key=lambda route: (route.decorator_range.line, route.method))
+            self._routes_here = self.index.latest_routes_by_file().get(self.path, [])
         return self._routes_here
 
     def routes_of_handler(self, function: str) -> list[Route]:
