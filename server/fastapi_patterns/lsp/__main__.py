@@ -2,4 +2,5 @@
 
 from . import serve
 
-raise SystemExit(serve("stdio"))
+if __name__ == "__main__":
+    raise SystemExit(serve("stdio"))
